@@ -1,0 +1,5 @@
+import sys
+
+from cs229nn.cli import main
+
+sys.exit(main())

@@ -1,0 +1,236 @@
+"""Losses J and their hand-written gradients ∂J/∂(output).
+
+All losses take ``reduction`` in {"mean", "sum"}. "mean" is the notes' cost
+J(θ) = (1/n) Σ_i J^(i)(θ) (notes §1): the per-example losses J^(i) summed over
+the outputs of one example and averaged over the n examples (rows). For one
+output per example this is exactly torch's ``reduction="mean"``.
+
+The classification losses take *logits* and fuse the last activation into the
+loss, which makes the gradient both simple and numerically stable:
+
+* logistic loss:  δ = σ(z) − y          (notes: sigmoid output + log loss)
+* softmax cross-entropy: δ = softmax(z) − onehot(y)
+"""
+
+from typing import Optional, Tuple
+
+import torch
+from torch.autograd import Function
+
+from cs229nn.validate import require_float, require_ndim, require_same_dtype_device, require_tensor, shape_str
+
+REDUCTIONS = ("mean", "sum")
+
+
+def check_reduction(reduction: str) -> None:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def reduction_scale(output: torch.Tensor, reduction: str) -> float:
+    """1/n for the mean over the n examples (rows), 1 for the sum."""
+    return 1.0 / output.shape[0] if reduction == "mean" else 1.0
+
+
+def check_prediction_target(pred: torch.Tensor, pred_name: str, y: torch.Tensor) -> None:
+    require_float(pred, pred_name)
+    require_tensor(y, "y")
+    if pred.dim() == 0:
+        raise ValueError(f"{pred_name} must have one row per example, (n,) or (n, k); got a scalar")
+    if not y.is_floating_point():
+        raise TypeError(f"y must be a floating-point tensor like {pred_name} ({pred.dtype}), got {y.dtype}; use y.to({pred_name}.dtype)")
+    if y.shape != pred.shape:
+        # (n,) against (n, 1) would silently broadcast to (n, n): the classic bug.
+        raise ValueError(
+            f"y must have the same shape as {pred_name}, {shape_str(pred.shape)}, got {shape_str(y.shape)}"
+            + ("; reshape one of them (e.g. y.view_as(" + pred_name + "))" if y.numel() == pred.numel() else "")
+        )
+    require_same_dtype_device(pred, pred_name, y, "y")
+
+
+class SquaredLossFunction(Function):
+    r"""J^(i) = ½ ‖o^(i) − y^(i)‖² (notes eq. 3.4); ∂J^(i)/∂o = o − y (eq. 3.16).
+
+    The ½ cancels the 2 of the derivative, so this is half of torch's
+    ``mse_loss(reduction="sum")`` (and "mean" divides by n, not by n·k).
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(o: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
+        residual = o - y
+        return 0.5 * residual.pow(2).sum() * reduction_scale(o, reduction)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        o, y, reduction = inputs
+        ctx.scale = reduction_scale(o, reduction)
+        ctx.save_for_backward(o, y)
+
+    @staticmethod
+    def delta(o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """∂J^(i)/∂o^(i) = o − y for every example (notes eq. 3.16)."""
+        return o - y
+
+    @staticmethod
+    def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        o, y = ctx.saved_tensors
+        delta = SquaredLossFunction.delta(o, y) * (grad_J * ctx.scale)
+        return (
+            delta if ctx.needs_input_grad[0] else None,
+            -delta if ctx.needs_input_grad[1] else None,
+            None,
+        )
+
+
+class LogisticLossFunction(Function):
+    r"""J^(i) = −[y log σ(z) + (1 − y) log(1 − σ(z))] on logits z; δ = σ(z) − y.
+
+    Computed as max(z, 0) − y z + log(1 + e^(−|z|)), which never takes the log
+    of 0 or the exp of a large number, so it is exact for |z| in the thousands.
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
+        per_output = z.clamp_min(0) - y * z + torch.log1p(torch.exp(-z.abs()))
+        return per_output.sum() * reduction_scale(z, reduction)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        z, y, reduction = inputs
+        ctx.scale = reduction_scale(z, reduction)
+        ctx.save_for_backward(z, y)
+
+    @staticmethod
+    def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """∂J^(i)/∂z^(i) = σ(z) − y: the sigmoid's derivative cancels the log's."""
+        return torch.sigmoid(z) - y
+
+    @staticmethod
+    def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        z, y = ctx.saved_tensors
+        scale = grad_J * ctx.scale
+        grad_z = LogisticLossFunction.delta(z, y) * scale if ctx.needs_input_grad[0] else None
+        grad_y = -z * scale if ctx.needs_input_grad[1] else None  # ∂J/∂y = −z
+        return grad_z, grad_y, None
+
+
+class SoftmaxCrossEntropyFunction(Function):
+    r"""J^(i) = −log softmax(z^(i))_{y^(i)} on logits z ∈ R^{n×k}; δ = softmax(z) − onehot(y).
+
+    log-softmax is computed as z − logsumexp(z) (the max is subtracted inside),
+    so large logits neither overflow nor lose the gradient.
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
+        log_p = torch.log_softmax(z, dim=1)
+        return -log_p.gather(1, y.unsqueeze(1)).sum() * reduction_scale(z, reduction)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        z, y, reduction = inputs
+        ctx.scale = reduction_scale(z, reduction)
+        ctx.save_for_backward(z, y)
+
+    @staticmethod
+    def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """∂J^(i)/∂z^(i) = softmax(z^(i)) − onehot(y^(i)), one row per example."""
+        return torch.softmax(z, dim=1).scatter_add(1, y.unsqueeze(1), torch.full_like(z[:, :1], -1.0))
+
+    @staticmethod
+    def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        if not ctx.needs_input_grad[0]:
+            return None, None, None
+        z, y = ctx.saved_tensors
+        return SoftmaxCrossEntropyFunction.delta(z, y) * (grad_J * ctx.scale), None, None
+
+
+class BinaryCrossEntropyFunction(Function):
+    r"""J^(i) = −[y log p + (1 − y) log(1 − p)] on probabilities p ∈ [0, 1].
+
+    ∂J/∂p = (p − y) / (p (1 − p)). As torch does, each log is clamped at −100 and
+    the denominator at 1e-12 so that p = 0 or 1 gives large, finite numbers.
+    Prefer :func:`logistic_loss` on logits: it is exact where this one clamps.
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(p: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
+        log_p = torch.log(p).clamp_min(-100)
+        log_1mp = torch.log1p(-p).clamp_min(-100)
+        return -(y * log_p + (1 - y) * log_1mp).sum() * reduction_scale(p, reduction)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        p, y, reduction = inputs
+        ctx.scale = reduction_scale(p, reduction)
+        ctx.save_for_backward(p, y)
+
+    @staticmethod
+    def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        p, y = ctx.saved_tensors
+        scale = grad_J * ctx.scale
+        grad_p = (p - y) / (p * (1 - p)).clamp_min(1e-12) * scale if ctx.needs_input_grad[0] else None
+        # ∂J/∂y = log(1 − p) − log p
+        grad_y = (torch.log1p(-p).clamp_min(-100) - torch.log(p).clamp_min(-100)) * scale if ctx.needs_input_grad[1] else None
+        return grad_p, grad_y, None
+
+
+def squared_loss(o: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """½ (o − y)² per example, averaged ("mean") or summed over the n examples."""
+    check_reduction(reduction)
+    check_prediction_target(o, "o", y)
+    return SquaredLossFunction.apply(o, y, reduction)
+
+
+def logistic_loss(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """Logistic (log) loss of the logits z against labels y ∈ {0, 1} (floats, same shape as z)."""
+    check_reduction(reduction)
+    check_prediction_target(z, "z", y)
+    return LogisticLossFunction.apply(z, y, reduction)
+
+
+def check_class_labels(z: torch.Tensor, y: torch.Tensor) -> None:
+    """z must be (n, k) float logits, y (n,) integer class indices in [0, k)."""
+    require_float(z, "z")
+    require_ndim(z, "z", 2, "(n, k): n examples, k class scores")
+    require_tensor(y, "y")
+    if y.is_floating_point() or y.dtype == torch.bool:
+        raise TypeError(f"y must hold integer class indices (torch.long), got {y.dtype}; use y.long()")
+    n, k = z.shape
+    if tuple(y.shape) != (n,):
+        raise ValueError(f"y must be (n,) = ({n},), one class index per row of z, got {shape_str(y.shape)}")
+    if y.device != z.device:
+        raise ValueError(f"y is on {y.device} but z is on {z.device}; move both with .to(device)")
+    if n and (int(y.min()) < 0 or int(y.max()) >= k):
+        raise ValueError(f"y must hold class indices in [0, k) = [0, {k}), got values from {int(y.min())} to {int(y.max())}")
+
+
+def softmax_cross_entropy(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """Cross-entropy of softmax(z) against class indices y; z is (n, k), y is (n,) long."""
+    check_reduction(reduction)
+    check_class_labels(z, y)
+    return SoftmaxCrossEntropyFunction.apply(z, y.long(), reduction)
+
+
+def check_probabilities(p: torch.Tensor) -> None:
+    if p.numel() and not bool(((p >= 0) & (p <= 1)).all()):
+        raise ValueError(
+            f"p must be probabilities in [0, 1], got values from {float(p.min()):.4g} to {float(p.max()):.4g}; "
+            "for logits use logistic_loss(z, y), which also is numerically stable"
+        )
+
+
+def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+    """Binary cross-entropy of probabilities p against labels y ∈ [0, 1] (same shape)."""
+    check_reduction(reduction)
+    check_prediction_target(p, "p", y)
+    check_probabilities(p)
+    return BinaryCrossEntropyFunction.apply(p, y, reduction)

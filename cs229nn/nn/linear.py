@@ -1,0 +1,79 @@
+"""Linear: the affine layer z^[ℓ] = W^[ℓ] a^[ℓ−1] + b^[ℓ] as a twin module."""
+
+import math
+from typing import Dict, Optional
+
+import torch
+import torch.nn.functional as F
+
+from cs229nn.functional.linear import LinearFunction, check_linear_inputs
+from cs229nn.nn.module import TwinModule
+from cs229nn.validate import layer_symbol
+
+
+class Linear(TwinModule):
+    r"""z^[ℓ] = W^[ℓ] a^[ℓ−1] + b^[ℓ] (notes eq. 2.9), for every example (row).
+
+    Args:
+        in_features: d, the size of each input a^[ℓ−1].
+        out_features: m, the size of each output z^[ℓ].
+        bias: if False, there is no b^[ℓ].
+        mode: "manual" (backward of Claims 3.2 and 3.4) or "autograd".
+        layer: ℓ, used to name W^[ℓ] and b^[ℓ] in reports and error messages.
+
+    Shape:
+        - Input: (n, d), n examples in rows (notes eq. 4.4).
+        - Output: (n, m).
+
+    Attributes:
+        weight: W^[ℓ] ∈ R^{m×d}; bias: b^[ℓ] ∈ R^m. Initialized like
+        ``torch.nn.Linear`` (uniform on ±1/√d), so with the same seed both start equal.
+
+    Example::
+
+        >>> layer = Linear(3, 4)
+        >>> layer(torch.randn(5, 3)).shape
+        torch.Size([5, 4])
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        mode: str = "manual",
+        layer: Optional[int] = None,
+        device=None,
+        dtype=None,
+    ) -> None:
+        super().__init__(mode)
+        factory = {"device": device, "dtype": dtype}
+        self.in_features, self.out_features, self.layer = in_features, out_features, layer
+        self.weight = torch.nn.Parameter(torch.empty(out_features, in_features, **factory))
+        self.bias = torch.nn.Parameter(torch.empty(out_features, **factory)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # torch.nn.Linear's default: kaiming_uniform_(a=√5) is U(±1/√d) for W, and the same bound for b.
+        bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+        torch.nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            torch.nn.init.uniform_(self.bias, -bound, bound)
+
+    def forward_manual(self, a: torch.Tensor) -> torch.Tensor:
+        check_linear_inputs(a, self.weight, self.bias, self.layer)
+        return LinearFunction.apply(a, self.weight, self.bias)
+
+    def forward_autograd(self, a: torch.Tensor) -> torch.Tensor:
+        check_linear_inputs(a, self.weight, self.bias, self.layer)
+        return F.linear(a, self.weight, self.bias)
+
+    def notation(self) -> Dict[str, str]:
+        return {"weight": layer_symbol("W", self.layer), "bias": layer_symbol("b", self.layer)}
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}, mode={self.mode!r}"
+        )
