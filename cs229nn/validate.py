@@ -11,7 +11,8 @@ import torch
 
 
 def shape_str(shape: Sequence[int]) -> str:
-    return "(" + ", ".join(str(s) for s in shape) + ")"
+    """(3, 4) -> "(3, 4)"; (3,) -> "(3,)", as Python writes tuples."""
+    return str(tuple(int(s) for s in shape))
 
 
 def require_tensor(t: object, name: str) -> torch.Tensor:

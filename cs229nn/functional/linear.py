@@ -71,7 +71,7 @@ def check_linear_inputs(a: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tens
         raise ValueError(
             f"{a_name} must be (n, d) = (n, {d}) to match {W_name} ∈ R^(m×d) = {shape_str(W.shape)}, "
             f"got {shape_str(a.shape)}"
-            + (f"; is {W_name} transposed? it should be (m, d) = ({m}, {a.shape[1]})" if a.shape[1] == m else "")
+            + (f"; is {W_name} transposed? it should be (m, d) = ({d}, {m})" if a.shape[1] == m else "")
         )
     require_same_dtype_device(W, W_name, a, a_name)
     if b is not None:

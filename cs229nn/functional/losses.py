@@ -21,6 +21,9 @@ from cs229nn.validate import require_float, require_ndim, require_same_dtype_dev
 
 REDUCTIONS = ("mean", "sum")
 
+# torch clamps p(1 − p) at 1e-12 rounded to float32; the same constant keeps the bits equal.
+_TORCH_BCE_EPS = 9.999999960041972e-13
+
 
 def check_reduction(reduction: str) -> None:
     if reduction not in REDUCTIONS:
@@ -141,14 +144,16 @@ class SoftmaxCrossEntropyFunction(Function):
     @staticmethod
     def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """∂J^(i)/∂z^(i) = softmax(z^(i)) − onehot(y^(i)), one row per example."""
-        return torch.softmax(z, dim=1).scatter_add(1, y.unsqueeze(1), torch.full_like(z[:, :1], -1.0))
+        probabilities = torch.softmax(z, dim=1)
+        # In place on the fresh softmax: subtracting the one-hot needs no second (n, k) tensor.
+        return probabilities.scatter_add_(1, y.unsqueeze(1), torch.full_like(z[:, :1], -1.0))
 
     @staticmethod
     def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
         if not ctx.needs_input_grad[0]:
             return None, None, None
         z, y = ctx.saved_tensors
-        return SoftmaxCrossEntropyFunction.delta(z, y) * (grad_J * ctx.scale), None, None
+        return SoftmaxCrossEntropyFunction.delta(z, y).mul_(grad_J * ctx.scale), None, None
 
 
 class BinaryCrossEntropyFunction(Function):
@@ -177,7 +182,7 @@ class BinaryCrossEntropyFunction(Function):
     def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
         p, y = ctx.saved_tensors
         scale = grad_J * ctx.scale
-        grad_p = (p - y) / (p * (1 - p)).clamp_min(1e-12) * scale if ctx.needs_input_grad[0] else None
+        grad_p = (p - y) / (p * (1 - p)).clamp_min(_TORCH_BCE_EPS) * scale if ctx.needs_input_grad[0] else None
         # ∂J/∂y = log(1 − p) − log p
         grad_y = (torch.log1p(-p).clamp_min(-100) - torch.log(p).clamp_min(-100)) * scale if ctx.needs_input_grad[1] else None
         return grad_p, grad_y, None

@@ -62,5 +62,5 @@ class BinaryCrossEntropy(_Loss):
 
     def forward_autograd(self, p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         manual.check_prediction_target(p, "p", y)
-        manual.check_probabilities(p, self.reduction)
+        manual.check_probabilities(p)
         return F.binary_cross_entropy(p, y, reduction="sum") * manual.reduction_scale(p, self.reduction)

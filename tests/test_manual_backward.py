@@ -1,0 +1,101 @@
+"""Every manual backward is hand-written: it runs without autograd and uses no gradient helpers."""
+
+import inspect
+import pathlib
+import re
+
+import pytest
+import torch
+
+import cs229nn.functional as manual
+from strategies import randn
+
+
+class FakeContext:
+    """Stands in for autograd's ctx, so setup_context and backward run with no graph at all."""
+
+    def __init__(self, needs_input_grad):
+        self.needs_input_grad = tuple(needs_input_grad)
+        self.saved_tensors = ()
+
+    def save_for_backward(self, *tensors):
+        self.saved_tensors = tensors
+
+
+def probabilities(seed, *shape):
+    return 0.1 + 0.8 * torch.rand(*shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+
+
+CASES = {
+    "linear": (manual.LinearFunction, lambda: (randn(0, 4, 3), randn(1, 2, 3), randn(2, 2))),
+    "relu": (manual.ReLUFunction, lambda: (randn(0, 4, 3),)),
+    "sigmoid": (manual.SigmoidFunction, lambda: (randn(0, 4, 3),)),
+    "tanh": (manual.TanhFunction, lambda: (randn(0, 4, 3),)),
+    "leaky_relu": (manual.LeakyReLUFunction, lambda: (randn(0, 4, 3), 0.1)),
+    "elu": (manual.ELUFunction, lambda: (randn(0, 4, 3), 1.0)),
+    "identity": (manual.IdentityFunction, lambda: (randn(0, 4, 3),)),
+    "squared": (manual.SquaredLossFunction, lambda: (randn(0, 4, 2), randn(1, 4, 2), "mean")),
+    "logistic": (manual.LogisticLossFunction, lambda: (randn(0, 4), probabilities(1, 4), "mean")),
+    "softmax_ce": (manual.SoftmaxCrossEntropyFunction, lambda: (randn(0, 4, 3), torch.tensor([0, 2, 1, 1]), "mean")),
+    "bce": (manual.BinaryCrossEntropyFunction, lambda: (probabilities(0, 4), probabilities(1, 4), "sum")),
+}
+
+
+def refuse(*args, **kwargs):
+    raise AssertionError("a manual backward called autograd")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_backward_runs_without_autograd_and_matches_autograd(name, monkeypatch):
+    function, make_inputs = CASES[name]
+    inputs = make_inputs()
+    differentiable = [isinstance(t, torch.Tensor) and t.is_floating_point() for t in inputs]
+    upstream_shape = function.apply(*inputs).shape
+    upstream = randn(9, *upstream_shape) if upstream_shape else torch.tensor(1.7, dtype=torch.float64)
+
+    # Reference first: torch's autograd through the same Function.
+    leaves = [t.clone().requires_grad_() if d else t for t, d in zip(inputs, differentiable)]
+    out = function.apply(*leaves)
+    expected = torch.autograd.grad(out, [t for t, d in zip(leaves, differentiable) if d], upstream)
+
+    # Then backward by hand, with autograd switched off and forbidden.
+    monkeypatch.setattr(torch.autograd, "grad", refuse)
+    monkeypatch.setattr(torch.Tensor, "backward", refuse)
+    with torch.no_grad():
+        output = function.forward(*inputs)
+        ctx = FakeContext(differentiable)
+        function.setup_context(ctx, inputs, output)
+        grads = function.backward(ctx, upstream)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    assert len(grads) == len(inputs)
+    for got, want in zip([g for g, d in zip(grads, differentiable) if d], expected):
+        assert got is not None and not got.requires_grad
+        assert torch.allclose(got, want, rtol=1e-12, atol=1e-14)
+
+
+def test_backward_skips_gradients_nobody_asked_for():
+    """needs_input_grad all False for the weights: backward returns None there."""
+    a, W, b = randn(0, 4, 3), randn(1, 2, 3), randn(2, 2)
+    ctx = FakeContext([True, False, False])
+    with torch.no_grad():
+        out = manual.LinearFunction.forward(a, W, b)
+        manual.LinearFunction.setup_context(ctx, (a, W, b), out)
+        grad_a, grad_W, grad_b = manual.LinearFunction.backward(ctx, torch.ones_like(out))
+    assert grad_a is not None and grad_W is None and grad_b is None
+    assert ctx.saved_tensors[0] is None  # a is not even kept: only ∂J/∂W would need it
+
+
+# autograd, torch's gradient helpers (torch.nn.grad.conv2d_weight, aten.*_backward ops).
+FORBIDDEN = re.compile(r"autograd\.grad|\.backward\(|torch\.nn\.grad|aten\.|torch\.ops\.|(?<!save_for)(?<!linear)_backward\(")
+
+
+def test_no_gradient_helpers_in_the_manual_layers_source():
+    """A static check over every file of cs229nn.functional (present and future layers)."""
+    folder = pathlib.Path(inspect.getfile(manual)).parent
+    offenders = []
+    for path in sorted(folder.glob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#")[0]
+            if FORBIDDEN.search(code):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert not offenders, "gradient helpers in manual layers:\n" + "\n".join(offenders)
