@@ -10,6 +10,7 @@ the saved output, for instance), and its Function saves only that one.
 from typing import Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 from torch.autograd import Function
 
 from cs229nn.validate import require_float
@@ -90,7 +91,7 @@ class LeakyReLUFunction(_Activation):
 
     @staticmethod
     def forward(z: torch.Tensor, negative_slope: float) -> torch.Tensor:
-        return torch.where(z > 0, z, z * negative_slope)
+        return F.leaky_relu(z, negative_slope)  # the forward is torch's; the backward is ours
 
     @staticmethod
     def delta(grad_a, z, a, negative_slope):
@@ -104,7 +105,7 @@ class ELUFunction(_Activation):
 
     @staticmethod
     def forward(z: torch.Tensor, alpha: float) -> torch.Tensor:
-        return torch.where(z > 0, z, alpha * torch.expm1(z.clamp_max(0)))
+        return F.elu(z, alpha)
 
     @staticmethod
     def delta(grad_a, z, a, alpha):

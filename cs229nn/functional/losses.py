@@ -51,25 +51,29 @@ def check_prediction_target(pred: torch.Tensor, pred_name: str, y: torch.Tensor)
     require_same_dtype_device(pred, pred_name, y, "y")
 
 
-class SquaredLossFunction(Function):
+class _LossFunction(Function):
+    """Shared by the losses: inputs (prediction, y, reduction); saves both tensors and the 1/n."""
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        prediction, y, reduction = inputs
+        ctx.scale = reduction_scale(prediction, reduction)
+        ctx.save_for_backward(prediction, y)
+
+
+class SquaredLossFunction(_LossFunction):
     r"""J^(i) = ½ ‖o^(i) − y^(i)‖² (notes eq. 3.4); ∂J^(i)/∂o = o − y (eq. 3.16).
 
     The ½ cancels the 2 of the derivative, so this is half of torch's
     ``mse_loss(reduction="sum")`` (and "mean" divides by n, not by n·k).
     """
 
-    generate_vmap_rule = True
-
     @staticmethod
     def forward(o: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
         residual = o - y
         return 0.5 * residual.pow(2).sum() * reduction_scale(o, reduction)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output) -> None:
-        o, y, reduction = inputs
-        ctx.scale = reduction_scale(o, reduction)
-        ctx.save_for_backward(o, y)
 
     @staticmethod
     def delta(o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -87,25 +91,17 @@ class SquaredLossFunction(Function):
         )
 
 
-class LogisticLossFunction(Function):
+class LogisticLossFunction(_LossFunction):
     r"""J^(i) = −[y log σ(z) + (1 − y) log(1 − σ(z))] on logits z; δ = σ(z) − y.
 
     Computed as max(z, 0) − y z + log(1 + e^(−|z|)), which never takes the log
     of 0 or the exp of a large number, so it is exact for |z| in the thousands.
     """
 
-    generate_vmap_rule = True
-
     @staticmethod
     def forward(z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
         per_output = z.clamp_min(0) - y * z + torch.log1p(torch.exp(-z.abs()))
         return per_output.sum() * reduction_scale(z, reduction)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output) -> None:
-        z, y, reduction = inputs
-        ctx.scale = reduction_scale(z, reduction)
-        ctx.save_for_backward(z, y)
 
     @staticmethod
     def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -121,25 +117,17 @@ class LogisticLossFunction(Function):
         return grad_z, grad_y, None
 
 
-class SoftmaxCrossEntropyFunction(Function):
+class SoftmaxCrossEntropyFunction(_LossFunction):
     r"""J^(i) = −log softmax(z^(i))_{y^(i)} on logits z ∈ R^{n×k}; δ = softmax(z) − onehot(y).
 
     log-softmax is computed as z − logsumexp(z) (the max is subtracted inside),
     so large logits neither overflow nor lose the gradient.
     """
 
-    generate_vmap_rule = True
-
     @staticmethod
     def forward(z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
         log_p = torch.log_softmax(z, dim=1)
         return -log_p.gather(1, y.unsqueeze(1)).sum() * reduction_scale(z, reduction)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output) -> None:
-        z, y, reduction = inputs
-        ctx.scale = reduction_scale(z, reduction)
-        ctx.save_for_backward(z, y)
 
     @staticmethod
     def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -156,7 +144,7 @@ class SoftmaxCrossEntropyFunction(Function):
         return SoftmaxCrossEntropyFunction.delta(z, y).mul_(grad_J * ctx.scale), None, None
 
 
-class BinaryCrossEntropyFunction(Function):
+class BinaryCrossEntropyFunction(_LossFunction):
     r"""J^(i) = −[y log p + (1 − y) log(1 − p)] on probabilities p ∈ [0, 1].
 
     ∂J/∂p = (p − y) / (p (1 − p)). As torch does, each log is clamped at −100 and
@@ -164,19 +152,11 @@ class BinaryCrossEntropyFunction(Function):
     Prefer :func:`logistic_loss` on logits: it is exact where this one clamps.
     """
 
-    generate_vmap_rule = True
-
     @staticmethod
     def forward(p: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
         log_p = torch.log(p).clamp_min(-100)
         log_1mp = torch.log1p(-p).clamp_min(-100)
         return -(y * log_p + (1 - y) * log_1mp).sum() * reduction_scale(p, reduction)
-
-    @staticmethod
-    def setup_context(ctx, inputs, output) -> None:
-        p, y, reduction = inputs
-        ctx.scale = reduction_scale(p, reduction)
-        ctx.save_for_backward(p, y)
 
     @staticmethod
     def backward(ctx, grad_J: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
