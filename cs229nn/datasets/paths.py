@@ -7,6 +7,11 @@ from typing import Optional, Union
 DATA_ENV = "CS229NN_DATA"
 
 
+def checkout_datasets() -> Path:
+    """``datasets/`` of the checkout this package was imported from (it may not exist when installed)."""
+    return Path(__file__).resolve().parents[2] / "datasets"
+
+
 def default_root() -> Path:
     """The datasets folder: ``$CS229NN_DATA`` if set, else ``datasets/`` of this checkout.
 
@@ -15,7 +20,7 @@ def default_root() -> Path:
     """
     if os.environ.get(DATA_ENV):
         return Path(os.environ[DATA_ENV]).expanduser()
-    return Path(__file__).resolve().parents[2] / "datasets"
+    return checkout_datasets()
 
 
 def resolve_root(root: Optional[Union[str, Path]]) -> Path:
