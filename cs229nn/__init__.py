@@ -14,11 +14,17 @@ same parameters, so the two can be compared 1:1.
 from cs229nn.device import device
 from cs229nn.mode import MODES, backprop_mode, current_mode, set_mode
 from cs229nn import functional, nn  # noqa: E402  (submodules rely on the names above)
+from cs229nn import backprop, init, optim, sampling, train  # noqa: E402
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MODES",
+    "backprop",
+    "init",
+    "optim",
+    "sampling",
+    "train",
     "backprop_mode",
     "current_mode",
     "device",

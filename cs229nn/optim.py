@@ -1,0 +1,114 @@
+r"""The notes' optimizers as ``torch.optim.Optimizer`` s, written by hand.
+
+* :class:`SGD`: θ := θ − α ∇J (notes eq. 1.3–1.5, 3.10–3.11). What it descends
+  is decided by the data it is given: the whole set (GD), one example
+  (Algorithm 1) or a mini-batch (Algorithm 2); see :mod:`cs229nn.sampling`.
+* :class:`Momentum`: the notes' eq. 3.16, v := βv + (1 − β)∇J, W := W − αv.
+
+Both take ``weight_decay`` = λ, the L2 regularization of notes eq. 3.17–3.21:
+the gradient of J + (λ/2)‖W‖² is ∇J + λW, so plain SGD becomes
+W := (1 − αλ)W − α∇J (eq. 3.21).
+
+Which parameters are regularized: by default only tensors with 2 or more
+dimensions, i.e. weight matrices W^[ℓ] and convolution filters. 1-D tensors
+are taken to be biases b^[ℓ] (or normalization scales) and are not decayed,
+as in the slides ("the intercept does not have a regularizer"). Set
+``decay_biases=True`` for the optimizer, or for one parameter group, to
+regularize every tensor of it::
+
+    SGD([{"params": model.parameters()}], lr=0.1, weight_decay=1e-3)          # W only
+    SGD([{"params": [W], "decay_biases": True}], lr=0.1, weight_decay=1e-3)   # per group
+"""
+
+from typing import Callable, Iterable, Optional
+
+import torch
+from torch.optim import Optimizer
+
+
+class _NotesOptimizer(Optimizer):
+    """Argument checks and the L2 term shared by the notes' optimizers."""
+
+    def __init__(self, params: Iterable, defaults: dict) -> None:
+        if defaults["lr"] < 0:
+            raise ValueError(f"the learning rate α must be ≥ 0, got lr={defaults['lr']}")
+        if defaults["weight_decay"] < 0:
+            raise ValueError(f"the L2 strength λ must be ≥ 0, got weight_decay={defaults['weight_decay']}")
+        super().__init__(params, defaults)
+
+    @staticmethod
+    def regularized_grad(p: torch.Tensor, group: dict) -> torch.Tensor:
+        """∂/∂W [J + (λ/2)‖W‖²] = ∇J + λW (notes eq. 3.20) for regularized tensors, ∇J for the rest."""
+        decays = group["weight_decay"] != 0 and (p.dim() >= 2 or group["decay_biases"])
+        return p.grad.add(p, alpha=group["weight_decay"]) if decays else p.grad
+
+    @torch.no_grad()
+    def step(self, closure: Optional[Callable[[], float]] = None) -> Optional[float]:
+        """One update of every parameter that has a gradient; ``closure`` re-evaluates the loss."""
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    self.update(p, group)
+        return loss
+
+    def update(self, p: torch.Tensor, group: dict) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class SGD(_NotesOptimizer):
+    r"""Gradient descent θ := θ − α ∇_θ J (notes eq. 1.3, 3.10–3.11), with optional L2.
+
+    With λ > 0 a regularized tensor is updated by W := (1 − αλ)W − α∇J (notes eq. 3.21).
+
+    Args:
+        params: parameters or parameter groups, as for any ``torch.optim.Optimizer``.
+        lr: α, the learning rate.
+        weight_decay: λ of the L2 term (λ/2)‖W‖² (notes eq. 3.17). Default 0.
+        decay_biases: also regularize 1-D tensors (biases). Default False.
+
+    Same update as ``torch.optim.SGD(params, lr, weight_decay=λ)`` except that
+    torch decays every tensor, biases included.
+    """
+
+    def __init__(self, params: Iterable, lr: float, weight_decay: float = 0.0, decay_biases: bool = False) -> None:
+        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, decay_biases=decay_biases))
+
+    def update(self, p: torch.Tensor, group: dict) -> None:
+        p.add_(self.regularized_grad(p, group), alpha=-group["lr"])
+
+
+class Momentum(_NotesOptimizer):
+    r"""Momentum as the notes define it (eq. 3.16), v starting at 0:
+
+    v := β v + (1 − β) ∇J,   W := W − α v.
+
+    v is an exponential moving average of the gradients. ``torch.optim.SGD``
+    with ``momentum=β`` keeps u := β u + ∇J instead, so u = v / (1 − β); the
+    trajectories are the same with ``torch.optim.SGD(lr=α(1 − β), momentum=β)``.
+
+    Args:
+        params: parameters or parameter groups.
+        lr: α, the learning rate.
+        beta: β ∈ [0, 1), how much of the velocity is kept each step. Default 0.9.
+        weight_decay: λ of the L2 term; the velocity then averages ∇J + λW.
+        decay_biases: also regularize 1-D tensors (biases). Default False.
+    """
+
+    def __init__(
+        self, params: Iterable, lr: float, beta: float = 0.9, weight_decay: float = 0.0, decay_biases: bool = False
+    ) -> None:
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f"β must be in [0, 1), got beta={beta}")
+        super().__init__(params, dict(lr=lr, beta=beta, weight_decay=weight_decay, decay_biases=decay_biases))
+
+    def update(self, p: torch.Tensor, group: dict) -> None:
+        state = self.state[p]
+        if "velocity" not in state:
+            state["velocity"] = torch.zeros_like(p, memory_format=torch.preserve_format)
+        v = state["velocity"]
+        v.mul_(group["beta"]).add_(self.regularized_grad(p, group), alpha=1 - group["beta"])
+        p.add_(v, alpha=-group["lr"])
