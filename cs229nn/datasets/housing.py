@@ -75,8 +75,11 @@ class HousingDataset(TabularDataset):
         target_columns, y = encode_columns(table, self.target_names)
         if target_columns != self.target_names:
             raise ValueError(f"{owner}: a target must be a numeric or yes/no column, got {self.target_names}")
-        in_test = np.zeros(len(y), dtype=bool)
-        in_test[sorted(held_out(range(len(y)), split_seed, TEST_FRACTION))] = True
+        # Split by row content, not row number: Saratoga lists a few houses twice, and a
+        # house in both splits would leak its price from train into test.
+        rows = list(zip(*table.values()))
+        test_rows = held_out(rows, split_seed, TEST_FRACTION)
+        in_test = np.array([row in test_rows for row in rows], dtype=bool)
         target_mean, target_std = train_statistics(y, ~in_test)
         self.target_mean = torch.tensor(target_mean, dtype=dtype)
         self.target_std = torch.tensor(target_std, dtype=dtype)
