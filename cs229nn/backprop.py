@@ -14,9 +14,11 @@ It exists twice:
 * :func:`backprop` does the same for all n examples at once with examples in
   rows (notes §4, eq. 4.4), the layout the package's layers use.
 
-Both reuse the package's one copy of each piece of math: the activations'
-``delta`` (∂J/∂a ⊙ g′(z)), :func:`~cs229nn.functional.linear.linear_backward`
-and the losses' ``delta``. Everything runs under ``torch.no_grad()``.
+Both take g′ and the output δ from the package's one copy of that math (the
+activations' and the losses' ``delta``). The vectorized version also uses
+:func:`~cs229nn.functional.linear.linear_backward`; the per-example version
+spells out δ a^T and W^T δ with column vectors, because that is the lesson.
+Everything runs under ``torch.no_grad()``.
 
 >>> net = Network.from_mlp(cs229nn.nn.MLP([2, 4, 1], "tanh"))
 >>> result = backprop(net, torch.randn(5, 2), torch.randn(5, 1))
@@ -24,6 +26,7 @@ and the losses' ``delta``. Everything runs under ``torch.no_grad()``.
 torch.Size([5, 4])
 """
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -92,6 +95,12 @@ class Network:
             )
         if self.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {self.activation!r}; choose one of {sorted(ACTIVATIONS)}")
+        wanted = len(inspect.signature(ACTIVATIONS[self.activation].forward).parameters) - 1  # beyond z
+        if len(self.activation_params) != wanted:
+            raise ValueError(
+                f"activation {self.activation!r} takes {wanted} parameter(s) (e.g. the slope of leaky_relu, α of elu), "
+                f"got activation_params={tuple(self.activation_params)}"
+            )
 
     @property
     def depth(self) -> int:
@@ -112,6 +121,12 @@ class Network:
             raise ValueError(
                 "backprop needs an MLP that ends with its last Linear layer (output='identity'); "
                 "the output activation is chosen by head='regression' | 'binary' | 'multiclass'"
+            )
+        # Linear, g, Linear, g, …, Linear: anything else (two Linears in a row) is not eq. 2.12.
+        if any(isinstance(m, Linear) != (i % 2 == 0) for i, m in enumerate(layers)):
+            raise ValueError(
+                "backprop needs layers that alternate Linear and activation (notes eq. 2.12), got "
+                f"{[type(m).__name__ for m in layers]}"
             )
         names = {module_cls: name for name, module_cls in ACTIVATION_MODULES.items()}
         kinds = {(names.get(type(m)), _activation_params(m)) for m in hidden}
@@ -229,6 +244,8 @@ def backprop(net: Network, x: torch.Tensor, y: torch.Tensor, head: str = "regres
     with torch.no_grad():
         z_r = result.pre_activations[r]
         spec.check(z_r, y)
+        if head == "multiclass":
+            y = y.long()  # any integer dtype is accepted; gather needs int64
         result.activations[r] = spec.output(z_r)
         result.loss = spec.loss.forward(z_r, y, reduction)
         delta = spec.loss.delta(z_r, y) * reduction_scale(z_r, reduction)

@@ -103,6 +103,8 @@ def numeric_gradient(
     with torch.no_grad():
         for t in inputs:
             grad = torch.zeros_like(t)
+            if not t.is_contiguous():
+                raise ValueError("numeric_gradient perturbs its inputs in place through a flat view: pass contiguous tensors")
             flat, flat_grad = t.view(-1), grad.view(-1)
             for i in range(flat.numel()):
                 original = flat[i].item()
@@ -164,10 +166,12 @@ class GradientReport:
     dtype: torch.dtype
     device: torch.device
     rows: List[GradientRow] = field(default_factory=list)
+    forward_rel: float = 0.0  # rel_error of the manual forward's output against the autograd one
+    forward_passed: bool = True
 
     @property
     def passed(self) -> bool:
-        return all(r.passed for r in self.rows)
+        return self.forward_passed and all(r.passed for r in self.rows)
 
     @property
     def failures(self) -> List[GradientRow]:
@@ -187,6 +191,11 @@ class GradientReport:
                 f"{numeric:>22}   {'ok' if r.passed else 'FAIL'}"
             )
         manual, numeric = tolerance("manual", self.dtype), tolerance("numeric", self.dtype)
+        if not self.forward_passed:
+            lines.append(
+                f"  forward pass wrong: its output differs from the reference by relative error {self.forward_rel:.2g} "
+                "(gradients of a wrong function can still agree with each other)"
+            )
         if self.passed:
             lines.append(
                 f"  all {len(self.rows)} gradients agree (limits: manual {manual.rel:.0e}, numeric {numeric.rel:.0e} "
@@ -198,7 +207,8 @@ class GradientReport:
 
 
 def _cast(t: torch.Tensor, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
-    return t.detach().to(device=device, dtype=dtype if t.is_floating_point() else t.dtype).clone()
+    # contiguous, so that numeric_gradient can perturb it through a flat view
+    return t.detach().to(device=device, dtype=dtype if t.is_floating_point() else t.dtype).clone(memory_format=torch.contiguous_format)
 
 
 def compare_gradients(
@@ -268,7 +278,8 @@ def compare_gradients(
             upstream.append(2 * torch.rand(out.shape, generator=generator, dtype=torch.float64) - 1)
         return (out * upstream[0].to(out)).sum()
 
-    def gradients(mode: str) -> Tuple[List[str], List[torch.Tensor]]:
+    def gradients(mode: str) -> Tuple[torch.Tensor, List[str], List[torch.Tensor]]:
+        """J and its gradients with every backward of this mode."""
         m, xs, y, wrt = setup(dtype)
         for _, t in wrt:
             t.requires_grad_(True)
@@ -277,10 +288,10 @@ def compare_gradients(
             J = objective(fn, xs, y)
         _require_finite(J.detach(), "J")
         grads = torch.autograd.grad(J, [t for _, t in wrt], allow_unused=True)
-        return [n for n, _ in wrt], [torch.zeros_like(t) if g is None else g for (_, t), g in zip(wrt, grads)]
+        return J.detach(), [n for n, _ in wrt], [torch.zeros_like(t) if g is None else g for (_, t), g in zip(wrt, grads)]
 
-    wrt_names, manual = gradients("manual")
-    _, auto = gradients("autograd")
+    J_manual, wrt_names, manual = gradients("manual")
+    J_auto, _, auto = gradients("autograd")
 
     numeric_grads: List[Optional[torch.Tensor]] = [None] * len(auto)
     if numeric:
@@ -291,6 +302,9 @@ def compare_gradients(
 
     report = GradientReport(title or type(model).__name__, dtype, device)
     manual_tol, numeric_tol = tolerance("manual", dtype), tolerance("numeric", dtype)
+    # J is a fixed random projection of the output, so equal J's mean equal forwards.
+    report.forward_rel = rel_error(J_manual, J_auto)
+    report.forward_passed = report.forward_rel <= manual_tol.rel or max_abs_error(J_manual, J_auto) <= manual_tol.abs * max(1.0, float(J_auto.abs()))
     for name, g_manual, g_auto, g_num in zip(wrt_names, manual, auto, numeric_grads):
         scale = max(1.0, float(g_auto.detach().abs().max())) if g_auto.numel() else 1.0
         m_abs, m_rel = max_abs_error(g_manual, g_auto), rel_error(g_manual, g_auto)

@@ -7,6 +7,7 @@ Example::
     cs229nn.plot.loss_curves(history, path="curves.png")
 """
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, List, Optional, Tuple, Union
@@ -68,11 +69,24 @@ class History:
         return len(self.train_loss)
 
 
+def _reduction_of(loss_fn: Callable) -> str:
+    """"mean" or "sum": a loss module's ``reduction``, or a ``functools.partial``'s keyword.
+
+    Any other function is taken to average over the batch, the default of every
+    cs229nn and torch loss.
+    """
+    if hasattr(loss_fn, "reduction"):
+        return loss_fn.reduction
+    if isinstance(loss_fn, functools.partial):
+        return loss_fn.keywords.get("reduction", "mean")
+    return "mean"
+
+
 class _Totals:
     """Running sums over examples, for losses that average ("mean") or add ("sum") over a batch."""
 
     def __init__(self, loss_fn: Callable) -> None:
-        self.per_batch_is_sum = getattr(loss_fn, "reduction", "mean") == "sum"
+        self.per_batch_is_sum = _reduction_of(loss_fn) == "sum"
         self.loss = self.correct = 0.0
         self.count = 0
 

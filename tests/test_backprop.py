@@ -130,7 +130,7 @@ def test_from_mlp_gives_the_gradients_of_the_model(mode):
     model = cs229nn.nn.MLP([4, 6, 5, 3], "leaky_relu", mode=mode, dtype=torch.float64)
     x, y = torch.randn(7, 4, dtype=torch.float64), torch.randint(0, 3, (7,))
     cs229nn.nn.SoftmaxCrossEntropy(mode=mode)(model(x), y).backward()
-    result = backprop(Network.from_mlp(model), x, y, head="multiclass")
+    result = backprop(Network.from_mlp(model), x, y.to(torch.uint8), head="multiclass")  # any integer labels
     params = list(model.parameters())
     assert len(result.grads()) == len(params)
     for p, g in zip(params, result.grads()):
@@ -192,3 +192,9 @@ def test_errors_speak_the_notes_notation():
         Network.from_mlp(cs229nn.nn.MLP([2, 3, 1], output="sigmoid"))
     with pytest.raises(ValueError, match=r"class indices in \[0, k\)"):
         backprop(net, x, torch.tensor([0, 1, 2, 0, 1, 0]), head="multiclass")
+    with pytest.raises(ValueError, match="alternate Linear and activation"):
+        Network.from_mlp(torch.nn.Sequential(cs229nn.nn.Linear(2, 3), cs229nn.nn.ReLU(), cs229nn.nn.Linear(3, 3), cs229nn.nn.Linear(3, 1)))
+    with pytest.raises(ValueError, match=r"'leaky_relu' takes 1 parameter"):
+        Network(net.weights, net.biases, "leaky_relu")
+    with pytest.raises(ValueError, match=r"'relu' takes 0 parameter"):
+        Network(net.weights, net.biases, "relu", (0.1,))

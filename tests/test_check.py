@@ -110,3 +110,36 @@ def test_compare_gradients_for_a_plain_function_with_a_reference():
 def test_compare_gradients_refuses_nan_inputs():
     with pytest.raises(ValueError, match="not finite"):
         compare_gradients(nn.ReLU().double(), torch.tensor([[float("nan"), 1.0]], dtype=torch.float64))
+
+
+class ForgottenBias(Function):
+    """A student's forward that forgets + b; its backward is right for the function it computes."""
+
+    @staticmethod
+    def forward(a, W, b):
+        return a @ W.t()
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0], inputs[1])
+
+    @staticmethod
+    def backward(ctx, delta):
+        a, W = ctx.saved_tensors
+        return linear_backward(delta, a, W)
+
+
+class ForgottenBiasLinear(nn.Linear):
+    def forward_manual(self, a):
+        return ForgottenBias.apply(a, self.weight, self.bias)
+
+
+def test_report_catches_a_wrong_forward_even_when_gradients_agree():
+    report = compare_gradients(ForgottenBiasLinear(3, 2).double(), randn(0, 4, 3))
+    assert not report.passed and not report.forward_passed
+    assert "forward pass wrong" in str(report)
+
+
+def test_non_contiguous_inputs_are_fine():
+    x = randn(0, 3, 4).t()  # (4, 3), not contiguous
+    assert compare_gradients(nn.Linear(3, 2).double(), x).passed

@@ -1,12 +1,14 @@
 """fit(): trains cs229nn and torch models, records history, fails early on NaN, shows progress."""
 
 import copy
+import functools
 
 import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 import cs229nn
+from cs229nn.functional import squared_loss
 from cs229nn.optim import Momentum
 from cs229nn.train import History, accuracy_for, argmax_accuracy, evaluate, fit, logit_accuracy
 from conftest import DEVICES
@@ -85,8 +87,10 @@ def test_epoch_loss_is_the_average_over_examples_for_mean_and_sum_losses():
     X, y = torch.randn(10, 3, dtype=torch.float64), torch.randn(10, 1, dtype=torch.float64)
     model = cs229nn.nn.MLP([3, 1], dtype=torch.float64)
     loader = DataLoader(TensorDataset(X, y), batch_size=4)  # batches of 4, 4, 2
-    for reduction in ("mean", "sum"):
-        loss, _ = evaluate(model, cs229nn.nn.SquaredLoss(reduction), loader, device="cpu")
+    losses = [cs229nn.nn.SquaredLoss(reduction) for reduction in ("mean", "sum")]
+    losses += [functools.partial(squared_loss, reduction=reduction) for reduction in ("mean", "sum")]
+    for loss_fn in losses:
+        loss, _ = evaluate(model, loss_fn, loader, device="cpu")
         with torch.no_grad():
             assert loss == pytest.approx(cs229nn.nn.SquaredLoss()(model(X), y).item(), rel=1e-12)
 

@@ -175,10 +175,20 @@ def squared_loss(o: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> t
     return SquaredLossFunction.apply(o, y, reduction)
 
 
+def check_binary_labels(pred: torch.Tensor, pred_name: str, y: torch.Tensor) -> None:
+    """y must match ``pred`` and hold labels (or soft labels) in [0, 1]."""
+    check_prediction_target(pred, pred_name, y)
+    if y.numel() and not bool(((y >= 0) & (y <= 1)).all()):
+        raise ValueError(
+            f"y must hold labels in [0, 1] (1 = positive class), got values from {float(y.min()):.4g} to {float(y.max()):.4g}"
+            "; labels in {-1, +1} become {0, 1} with (y + 1) / 2"
+        )
+
+
 def logistic_loss(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     """Logistic (log) loss of the logits z against labels y ∈ {0, 1} (floats, same shape as z)."""
     check_reduction(reduction)
-    check_prediction_target(z, "z", y)
+    check_binary_labels(z, "z", y)
     return LogisticLossFunction.apply(z, y, reduction)
 
 
@@ -216,6 +226,6 @@ def check_probabilities(p: torch.Tensor) -> None:
 def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
     """Binary cross-entropy of probabilities p against labels y ∈ [0, 1] (same shape)."""
     check_reduction(reduction)
-    check_prediction_target(p, "p", y)
+    check_binary_labels(p, "p", y)
     check_probabilities(p)
     return BinaryCrossEntropyFunction.apply(p, y, reduction)

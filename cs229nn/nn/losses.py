@@ -39,7 +39,7 @@ class LogisticLoss(_Loss):
         return manual.logistic_loss(z, y, self.reduction)
 
     def forward_autograd(self, z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        manual.check_prediction_target(z, "z", y)
+        manual.check_binary_labels(z, "z", y)
         return F.binary_cross_entropy_with_logits(z, y, reduction="sum") * manual.reduction_scale(z, self.reduction)
 
 
@@ -61,6 +61,6 @@ class BinaryCrossEntropy(_Loss):
         return manual.binary_cross_entropy(p, y, self.reduction)
 
     def forward_autograd(self, p: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        manual.check_prediction_target(p, "p", y)
+        manual.check_binary_labels(p, "p", y)
         manual.check_probabilities(p)
         return F.binary_cross_entropy(p, y, reduction="sum") * manual.reduction_scale(p, self.reduction)
