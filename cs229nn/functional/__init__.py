@@ -19,6 +19,7 @@ from cs229nn.functional.activations import (
     sigmoid,
     tanh,
 )
+from cs229nn.functional.conv import Conv2dFunction, conv2d, conv2d_naive
 from cs229nn.functional.linear import LinearFunction, linear, linear_backward
 from cs229nn.functional.losses import (
     BinaryCrossEntropyFunction,
@@ -30,9 +31,17 @@ from cs229nn.functional.losses import (
     softmax_cross_entropy,
     squared_loss,
 )
+from cs229nn.functional.pooling import FlattenFunction, MaxPool2dFunction, flatten, max_pool2d
 
 __all__ = [
     "ACTIVATIONS",
+    "Conv2dFunction",
+    "FlattenFunction",
+    "MaxPool2dFunction",
+    "conv2d",
+    "conv2d_naive",
+    "flatten",
+    "max_pool2d",
     "BinaryCrossEntropyFunction",
     "ELUFunction",
     "IdentityFunction",

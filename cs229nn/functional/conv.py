@@ -1,0 +1,237 @@
+r"""Convolution: one small filter θ slid over the image (notes §3.3.2, eq. 3.22).
+
+For one filter θ ∈ R^{4×4} on one channel the notes define the activation at
+the top-left window as a = Σ_{i=1}^4 Σ_{j=1}^4 θ_ij x_ij (eq. 3.22), then move
+the window right and down. With C_in input channels, C_out filters, stride s
+and zero padding p (x̃ is x padded with p zeros on every side), every output is
+
+    z[n, o, i, j] = b_o + Σ_c Σ_u Σ_v θ[o, c, u, v] · x̃[n, c, s·i + u, s·j + v].
+
+The same θ is used at every output position (i, j): *parameter sharing*. The
+backward pass follows from that sum. With δ = ∂J/∂z,
+
+* ∂J/∂θ[o, c, u, v] = Σ_n Σ_{i,j} δ[n, o, i, j] · x̃[n, c, s·i + u, s·j + v]:
+  a shared weight's gradient is the sum over every position where it was
+  applied. As a function of (u, v) this is a correlation of x̃ with the error
+  map δ, i.e. a convolution whose "filter" is δ, taken with dilation s.
+* ∂J/∂x̃[n, c, r, t] = Σ_o Σ_{(i,j,u,v): s·i+u = r, s·j+v = t} δ[n, o, i, j] · θ[o, c, u, v]:
+  every output that read pixel (r, t) sends its error back through the weight
+  that read it. This is the error map convolved back with the filter: a "full"
+  convolution with θ rotated by 180° for stride 1, a *transposed* convolution
+  in general; the p border rows/columns of x̃ are cropped off.
+* ∂J/∂b_o = Σ_n Σ_{i,j} δ[n, o, i, j].
+
+So the backward of a convolution is itself made of convolutions, and
+:class:`Conv2dFunction` computes it with ``conv2d`` and ``conv_transpose2d``
+(ordinary forward ops, see :func:`input_gradient` and :func:`filter_gradient`),
+never with a gradient helper such as torch's ``conv2d_weight`` (from its nn grad module).
+"""
+
+from typing import Optional, Sequence, Tuple, Union
+
+import torch
+import torch.nn.functional as F
+from torch.autograd import Function
+
+from cs229nn.validate import layer_symbol, require_float, require_same_dtype_device, shape_str
+
+IntPair = Union[int, Tuple[int, int]]
+
+
+def pair(value: IntPair, name: str, minimum: int) -> Tuple[int, int]:
+    """An int or a pair of ints (height, width), as torch's ``conv2d`` accepts, checked to be ≥ ``minimum``."""
+    values = (value, value) if isinstance(value, int) else tuple(value) if isinstance(value, (tuple, list)) else None
+    if values is None or len(values) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{name} must be an int or a pair of ints (height, width), got {value!r}")
+    if min(values) < minimum:
+        raise ValueError(f"{name} must be ≥ {minimum}, got {value!r}")
+    return values
+
+
+def output_size(size: int, kernel: int, stride: int, padding: int) -> int:
+    """⌊(H + 2p − k) / s⌋ + 1 windows fit along a side of length H."""
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def input_gradient(
+    delta: torch.Tensor, W: torch.Tensor, x_size: Sequence[int], stride: Tuple[int, int], padding: Tuple[int, int]
+) -> torch.Tensor:
+    """∂J/∂x: the error map δ convolved back with the filters θ.
+
+    With stride 1 this is a "full" convolution of δ with θ rotated by 180°
+    (channels swapped: C_out in, C_in out): output pixel (r, t) collects
+    δ[i, j] · θ[u, v] from every window with i + u = r, j + v = t, and padding
+    δ by k − 1 − p makes windows that hang over the border contribute 0. With
+    stride s the same sum skips s − 1 positions between outputs, which is a
+    transposed convolution; its output padding restores the last
+    r = (H + 2p − k) mod s rows (and columns), which no window read: their
+    gradient is 0.
+    """
+    kernel = W.shape[2:]
+    if stride == (1, 1) and all(p <= k - 1 for p, k in zip(padding, kernel)):
+        # the faster of the two on CPU (several times, for the issue's benchmark shape)
+        full = tuple(k - 1 - p for k, p in zip(kernel, padding))
+        return F.conv2d(delta, W.flip(2, 3).transpose(0, 1), padding=full)
+    unread = tuple((size + 2 * p - k) % s for size, p, k, s in zip(x_size, padding, kernel, stride))
+    return F.conv_transpose2d(delta, W, stride=stride, padding=padding, output_padding=unread)
+
+
+def filter_gradient(
+    delta: torch.Tensor, x: torch.Tensor, kernel: Sequence[int], stride: Tuple[int, int], padding: Tuple[int, int]
+) -> torch.Tensor:
+    """∂J/∂θ[o, c, u, v] = Σ_n Σ_{i,j} δ[n, o, i, j] · x̃[n, c, s·i + u, s·j + v].
+
+    The sum over every position where weight θ[o, c, u, v] was applied is a
+    correlation of x̃ with δ: a convolution whose input is x̃ with batch and
+    channels swapped (so the sum over the n examples is the sum over "input
+    channels"), whose filters are the error maps δ (likewise swapped), and whose
+    dilation is the stride s. Its output is cropped to k × k: when the windows do
+    not tile x̃ evenly, the extra rows pair δ with pixels no window read.
+    """
+    per_offset = F.conv2d(x.transpose(0, 1), delta.transpose(0, 1), padding=padding, dilation=stride)
+    return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)
+
+
+class Conv2dFunction(Function):
+    r"""z = θ ⋆ x + b with the hand-written backward of the module docstring.
+
+    Inputs ``(x, W, b, stride, padding)`` with ``stride`` and ``padding`` pairs of
+    ints. Forward is ``torch.nn.functional.conv2d``; backward is
+    :func:`input_gradient` (δ convolved back with θ), :func:`filter_gradient`
+    (Σ over all positions of δ times the window) and ∂J/∂b = Σ_{n,i,j} δ.
+    """
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(
+        x: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tensor], stride: Tuple[int, int], padding: Tuple[int, int]
+    ) -> torch.Tensor:
+        return F.conv2d(x, W, b, stride, padding)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        x, W, b, stride, padding = inputs
+        ctx.stride, ctx.padding, ctx.x_size, ctx.kernel = stride, padding, x.shape[2:], W.shape[2:]
+        # ∂J/∂θ needs x; ∂J/∂x needs θ. Keep only what a requested gradient uses.
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, W if ctx.needs_input_grad[0] else None)
+
+    @staticmethod
+    def backward(ctx, delta: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:
+        x, W = ctx.saved_tensors
+        needed = ctx.needs_input_grad
+        grad_x = input_gradient(delta, W, ctx.x_size, ctx.stride, ctx.padding) if needed[0] else None
+        grad_W = filter_gradient(delta, x, ctx.kernel, ctx.stride, ctx.padding) if needed[1] else None
+        grad_b = delta.sum((0, 2, 3)) if needed[2] else None
+        return grad_x, grad_W, grad_b, None, None
+
+
+def conv2d_naive(
+    x: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tensor] = None, stride: IntPair = 1, padding: IntPair = 0
+) -> torch.Tensor:
+    """Eq. 3.22 written literally: at every output position, Σ θ ⊙ (the window of x under θ).
+
+    A reference for teaching and for tests on small inputs (two Python loops over
+    the output positions); it equals :func:`conv2d` and autograd differentiates it.
+
+    Args and Shape: as :func:`conv2d`.
+    """
+    (sh, sw), (ph, pw) = pair(stride, "stride", 1), pair(padding, "padding", 0)
+    check_conv_inputs(x, W, b, (ph, pw))
+    x = F.pad(x, (pw, pw, ph, ph))  # x̃: p zeros on every side
+    kh, kw = W.shape[2:]
+    rows = []
+    for i in range(output_size(x.shape[2], kh, sh, 0)):
+        row = []
+        for j in range(output_size(x.shape[3], kw, sw, 0)):
+            window = x[:, None, :, sh * i : sh * i + kh, sw * j : sw * j + kw]  # (n, 1, C_in, k, k)
+            row.append((W * window).sum((2, 3, 4)))  # a = Σ_c Σ_u Σ_v θ_cuv x_cuv for each of the C_out filters
+        rows.append(torch.stack(row, dim=-1))
+    z = torch.stack(rows, dim=-2)
+    return z if b is None else z + b[:, None, None]
+
+
+def check_conv_inputs(
+    x: torch.Tensor,
+    W: torch.Tensor,
+    b: Optional[torch.Tensor],
+    padding: Tuple[int, int] = (0, 0),
+    layer: Optional[int] = None,
+) -> None:
+    """Shapes, dtypes and devices of a convolution's inputs, in the notes' notation (θ for the filters)."""
+    W_name = "θ" if layer is None else layer_symbol("W", layer)
+    b_name = layer_symbol("b", layer)
+    x_name = "x" if layer is None else layer_symbol("a", layer - 1)
+    require_float(W, W_name)
+    if W.dim() != 4:
+        raise ValueError(
+            f"{W_name} must be 4-D (C_out, C_in, k_H, k_W): C_out filters of size C_in × k_H × k_W, "
+            f"got shape {shape_str(W.shape)}"
+        )
+    c_out, c_in = W.shape[:2]
+    W_space = "R^(" + "×".join(str(s) for s in W.shape) + ")"
+    require_float(x, x_name)
+    expected = f"{x_name} must be (n, C_in, H, W) with C_in = {c_in} to match {W_name} ∈ {W_space}"
+    if x.dim() != 4 or x.shape[1] != c_in:
+        hint = ""
+        if x.dim() == 3 and x.shape[0] == c_in:
+            hint = f"; for a single image use {x_name}.unsqueeze(0)"
+        elif x.dim() == 4 and x.shape[3] == c_in:
+            hint = f"; did you forget {x_name}.permute(0, 3, 1, 2)? (channels come before height and width)"
+        raise ValueError(f"{expected}, got {shape_str(x.shape)}{hint}")
+    require_same_dtype_device(W, W_name, x, x_name)
+    if b is not None:
+        require_float(b, b_name)
+        if tuple(b.shape) != (c_out,):
+            raise ValueError(f"{b_name} must be (C_out,) = ({c_out},), one bias per filter, got {shape_str(b.shape)}")
+        require_same_dtype_device(W, W_name, b, b_name)
+    check_window_fits(x.shape[2:], W.shape[2:], padding, x_name)
+
+
+def check_window_fits(
+    size: Sequence[int], kernel: Sequence[int], padding: Sequence[int], name: str = "x", what: str = "kernel"
+) -> None:
+    """The padded input must be at least as large as the window that slides over it."""
+    padded = [s + 2 * p for s, p in zip(size, padding)]
+    if any(s < k for s, k in zip(padded, kernel)):
+        raise ValueError(
+            f"{name} is {size[0]}×{size[1]} (padded: {padded[0]}×{padded[1]}), smaller than the "
+            f"{kernel[0]}×{kernel[1]} {what}; no window fits. Use a smaller {what} or more padding"
+        )
+
+
+def conv2d(
+    x: torch.Tensor,
+    W: torch.Tensor,
+    b: Optional[torch.Tensor] = None,
+    stride: IntPair = 1,
+    padding: IntPair = 0,
+    *,
+    layer: Optional[int] = None,
+) -> torch.Tensor:
+    r"""z = θ ⋆ x + b (notes eq. 3.22, for every window, channel and filter), with the backward of :class:`Conv2dFunction`.
+
+    Same argument conventions as ``torch.nn.functional.conv2d`` (without groups
+    and dilation).
+
+    Args:
+        x: images, (n, C_in, H, W), channels first.
+        W: the filters θ, (C_out, C_in, k_H, k_W).
+        b: one bias per filter, (C_out,), or None.
+        stride: s, how far the window moves, an int or (s_H, s_W).
+        padding: p, zeros added on every side, an int or (p_H, p_W).
+        layer: ℓ, used only to name tensors in error messages (W^[ℓ], a^[ℓ−1]).
+
+    Shape:
+        - Output: (n, C_out, H_out, W_out) with H_out = ⌊(H + 2p_H − k_H) / s_H⌋ + 1,
+          and likewise W_out.
+
+    Example::
+
+        >>> theta = torch.randn(8, 3, 4, 4)              # 8 filters of 4×4×3
+        >>> conv2d(torch.randn(2, 3, 64, 64), theta).shape
+        torch.Size([2, 8, 61, 61])
+    """
+    stride, padding = pair(stride, "stride", 1), pair(padding, "padding", 0)
+    check_conv_inputs(x, W, b, padding, layer)
+    return Conv2dFunction.apply(x, W, b, stride, padding)
