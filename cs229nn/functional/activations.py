@@ -11,15 +11,14 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from torch.autograd import Function
 
+from cs229nn.functional.function import ManualFunction
 from cs229nn.validate import require_float
 
 
-class _Activation(Function):
+class _Activation(ManualFunction):
     """Shared plumbing; subclasses define ``forward``, ``delta`` and ``saves``."""
 
-    generate_vmap_rule = True
     saves = "a"  # which of z ("z", the input) or a ("a", the output) g′ needs
 
     @staticmethod

@@ -31,8 +31,8 @@ from typing import Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
-from torch.autograd import Function
 
+from cs229nn.functional.function import ManualFunction
 from cs229nn.validate import layer_symbol, require_float, require_same_dtype_device, shape_str
 
 IntPair = Union[int, Tuple[int, int]]
@@ -92,7 +92,7 @@ def filter_gradient(
     return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)
 
 
-class Conv2dFunction(Function):
+class Conv2dFunction(ManualFunction):
     r"""z = θ ⋆ x + b with the hand-written backward of the module docstring.
 
     Inputs ``(x, W, b, stride, padding)`` with ``stride`` and ``padding`` pairs of
@@ -101,7 +101,6 @@ class Conv2dFunction(Function):
     (Σ over all positions of δ times the window) and ∂J/∂b = Σ_{n,i,j} δ.
     """
 
-    generate_vmap_rule = True
 
     @staticmethod
     def forward(

@@ -3,12 +3,12 @@
 from typing import Optional, Sequence, Tuple
 
 import torch
-from torch.autograd import Function
 
+from cs229nn.functional.function import ManualFunction
 from cs229nn.validate import layer_symbol, require_float, require_ndim, require_same_dtype_device, shape_str
 
 
-class LinearFunction(Function):
+class LinearFunction(ManualFunction):
     r"""z = W a + b for every example; rows are examples, so Z = A Wᵀ + b.
 
     With W^[ℓ] ∈ R^{m×d} as in notes eq. 2.9 and the examples stacked in the
@@ -21,7 +21,6 @@ class LinearFunction(Function):
     where δ = ∂J/∂Z ∈ R^{n×m} is the gradient arriving from above.
     """
 
-    generate_vmap_rule = True
 
     @staticmethod
     def forward(a: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tensor]) -> torch.Tensor:

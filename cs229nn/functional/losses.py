@@ -15,8 +15,8 @@ loss, which makes the gradient both simple and numerically stable:
 from typing import Optional, Tuple
 
 import torch
-from torch.autograd import Function
 
+from cs229nn.functional.function import ManualFunction
 from cs229nn.validate import require_float, require_ndim, require_same_dtype_device, require_tensor, shape_str
 
 REDUCTIONS = ("mean", "sum")
@@ -51,10 +51,9 @@ def check_prediction_target(pred: torch.Tensor, pred_name: str, y: torch.Tensor)
     require_same_dtype_device(pred, pred_name, y, "y")
 
 
-class _LossFunction(Function):
+class _LossFunction(ManualFunction):
     """Shared by the losses: inputs (prediction, y, reduction); saves both tensors and the 1/n."""
 
-    generate_vmap_rule = True
 
     @staticmethod
     def setup_context(ctx, inputs, output) -> None:

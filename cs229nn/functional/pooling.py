@@ -26,13 +26,13 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
-from torch.autograd import Function
 
+from cs229nn.functional.function import ManualFunction
 from cs229nn.functional.conv import IntPair, check_window_fits, pair
 from cs229nn.validate import require_float, shape_str
 
 
-class MaxPool2dFunction(Function):
+class MaxPool2dFunction(ManualFunction):
     """a = max over each k × k window (stride s); backward routes δ to each window's first maximum.
 
     Forward returns the pooled values and, as a second, non-differentiable
@@ -42,7 +42,6 @@ class MaxPool2dFunction(Function):
     value only if it is strictly larger: the first maximum wins, the tie rule.
     """
 
-    generate_vmap_rule = True
 
     @staticmethod
     def forward(z: torch.Tensor, kernel_size: Tuple[int, int], stride: Tuple[int, int]) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -67,10 +66,9 @@ class MaxPool2dFunction(Function):
         return grad_z.view(n, c, h, w), None, None
 
 
-class FlattenFunction(Function):
+class FlattenFunction(ManualFunction):
     """(n, C, H, W) → (n, C·H·W), row-major, so a linear layer can follow; backward reshapes δ back."""
 
-    generate_vmap_rule = True
 
     @staticmethod
     def forward(a: torch.Tensor) -> torch.Tensor:
