@@ -11,15 +11,14 @@ median, so a burst of load on a shared machine hits both sides of a pair.
 """
 
 import argparse
-import statistics
 import sys
-import time
-from typing import Callable, List, Tuple
+from typing import Callable, Tuple
 
 import torch
 import torch.nn.functional as F
 
 from cs229nn.functional.conv import Conv2dFunction
+from timing import paired_medians  # benchmarks/ is on sys.path when a script here runs
 
 # (label, n, C_in, C_out, H (= W), k, stride, padding)
 CASES = [
@@ -44,16 +43,6 @@ def torch_conv(x, W, b, stride, padding):
     return F.conv2d(x, W, b, stride, padding)
 
 
-def timed(fn: Callable[[], None], device: torch.device) -> float:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    start = time.perf_counter()
-    fn()
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    return time.perf_counter() - start
-
-
 def bench_case(case: Tuple, device: torch.device, repeats: int) -> Tuple[float, float, float]:
     """(median manual seconds, median torch seconds, median of the per-pair ratios)."""
     _, n, c_in, c_out, size, k, stride, padding = case
@@ -63,17 +52,7 @@ def bench_case(case: Tuple, device: torch.device, repeats: int) -> Tuple[float, 
     out_size = (size + 2 * padding - k) // stride + 1
     delta = torch.randn(n, c_out, out_size, out_size, generator=g).to(device)
     runs = {name: (lambda conv=conv: step(conv, x, W, b, stride, padding, delta)) for name, conv in [("manual", manual_conv), ("torch", torch_conv)]}
-    for run in runs.values():  # warm-up: first calls pick algorithms and allocate
-        for _ in range(3):
-            run()
-    manual: List[float] = []
-    reference: List[float] = []
-    for _ in range(repeats):
-        manual.append(timed(runs["manual"], device))
-        reference.append(timed(runs["torch"], device))
-        x.grad = W.grad = b.grad = None
-    ratios = [m / r for m, r in zip(manual, reference)]
-    return statistics.median(manual), statistics.median(reference), statistics.median(ratios)
+    return paired_medians(runs["manual"], runs["torch"], device, repeats, warmup=3)
 
 
 def main(argv=None) -> int:

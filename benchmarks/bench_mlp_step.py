@@ -19,19 +19,7 @@ import torch
 
 import cs229nn
 from cs229nn import nn
-
-
-def synchronize(device: torch.device) -> None:
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-
-
-def time_call(fn, device: torch.device) -> float:
-    synchronize(device)
-    start = time.perf_counter()
-    fn()
-    synchronize(device)
-    return time.perf_counter() - start
+from timing import paired_medians  # benchmarks/ is on sys.path when a script here runs
 
 
 def bench_mlp(device: torch.device, repeats: int, warmup: int = 20) -> dict:
@@ -49,23 +37,8 @@ def bench_mlp(device: torch.device, repeats: int, warmup: int = 20) -> dict:
             torch.autograd.grad(loss, params)
         return run
 
-    manual, autograd = step("manual"), step("autograd")
-    for _ in range(warmup):
-        manual(), autograd()
-    times = {"manual": [], "autograd": []}
-    ratios = []
-    for i in range(repeats):
-        # Alternate which goes first, so neither always gets the warmer cache.
-        order = ("manual", "autograd") if i % 2 == 0 else ("autograd", "manual")
-        t = {name: time_call(manual if name == "manual" else autograd, device) for name in order}
-        times["manual"].append(t["manual"])
-        times["autograd"].append(t["autograd"])
-        ratios.append(t["manual"] / t["autograd"])
-    return {
-        "manual_ms": 1e3 * statistics.median(times["manual"]),
-        "autograd_ms": 1e3 * statistics.median(times["autograd"]),
-        "ratio": statistics.median(ratios),
-    }
+    manual_s, autograd_s, ratio = paired_medians(step("manual"), step("autograd"), device, repeats, warmup)
+    return {"manual_ms": 1e3 * manual_s, "autograd_ms": 1e3 * autograd_s, "ratio": ratio}
 
 
 class IdentitySetupContext(torch.autograd.Function):

@@ -21,7 +21,7 @@ import statistics
 import torch
 
 import cs229nn
-from bench_mlp_step import time_call  # benchmarks/ is on sys.path when this script runs
+from timing import time_call  # benchmarks/ is on sys.path when a script here runs
 from cs229nn.backprop import Network, backprop, backprop_per_example
 
 
