@@ -126,7 +126,7 @@ class SoftmaxCrossEntropyFunction(_LossFunction):
     @staticmethod
     def forward(z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
         log_p = torch.log_softmax(z, dim=1)
-        return -log_p.gather(1, y.unsqueeze(1)).sum() * reduction_scale(z, reduction)
+        return log_p.gather(1, y.unsqueeze(1)).sum() * -reduction_scale(z, reduction)
 
     @staticmethod
     def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -203,8 +203,10 @@ def check_class_labels(z: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError(f"y must be (n,) = ({n},), one class index per row of z, got {shape_str(y.shape)}")
     if y.device != z.device:
         raise ValueError(f"y is on {y.device} but z is on {z.device}; move both with .to(device)")
-    if n and (int(y.min()) < 0 or int(y.max()) >= k):
-        raise ValueError(f"y must hold class indices in [0, k) = [0, {k}), got values from {int(y.min())} to {int(y.max())}")
+    if n:
+        low, high = (int(v) for v in y.aminmax())
+        if low < 0 or high >= k:
+            raise ValueError(f"y must hold class indices in [0, k) = [0, {k}), got values from {low} to {high}")
 
 
 def softmax_cross_entropy(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
