@@ -6,6 +6,9 @@ import pytest
 import torch
 from hypothesis import HealthCheck, settings
 
+# The rendered soccer set, made once per session for every test that needs it.
+pytest_plugins = ["soccer_fixtures"]
+
 # CI has 2 cores and a 5-minute budget for the whole suite: few examples, no deadline
 # (the first call of a torch op can be slow). CS229NN_HYPOTHESIS=thorough for more.
 settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
