@@ -52,6 +52,25 @@ def require_same_dtype_device(reference: torch.Tensor, ref_name: str, other: tor
         )
 
 
+def require_bias(b: torch.Tensor, name: str, size: int, size_name: str, W: torch.Tensor, W_name: str) -> None:
+    """A bias is one float per output (``size_name`` is the notes' symbol, e.g. "m" or "C_out"), beside W."""
+    require_float(b, name)
+    if tuple(b.shape) != (size,):
+        raise ValueError(f"{name} must be ({size_name},) = ({size},), one per output of {W_name}, got {shape_str(b.shape)}")
+    require_same_dtype_device(W, W_name, b, name)
+
+
+def require_unit_interval(t: torch.Tensor, requirement: str, hint: str) -> None:
+    """Every entry of ``t`` in [0, 1] (probabilities, binary labels).
+
+    ``requirement`` starts the message ("p must be probabilities"); ``hint`` says what to do instead.
+    """
+    if t.numel() and not bool(((t >= 0) & (t <= 1)).all()):
+        raise ValueError(
+            f"{requirement} in [0, 1], got values from {float(t.min()):.4g} to {float(t.max()):.4g}; {hint}"
+        )
+
+
 def layer_symbol(symbol: str, layer: Optional[int]) -> str:
     """"W" with layer 2 -> "W^[2]"; without a layer index just "W"."""
     return f"{symbol}^[{layer}]" if layer is not None else symbol

@@ -53,16 +53,20 @@ def test_gradient_report_text_names_device_and_every_gradient():
     assert "on cpu" in text and "∂J/∂W^[3]" in text and f"{len(CASES)} of {len(CASES)} checks passed" in text
 
 
-class TransposedWeightGradient(Function):
+class StudentLinearFunction(Function):
+    """What a student's linear layer saves: a and W."""
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.save_for_backward(inputs[0], inputs[1])
+
+
+class TransposedWeightGradient(StudentLinearFunction):
     """A student's linear layer whose ∂J/∂W is transposed (square W, so autograd accepts the shape)."""
 
     @staticmethod
     def forward(a, W, b):
         return a @ W.t() + b
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):
-        ctx.save_for_backward(inputs[0], inputs[1])
 
     @staticmethod
     def backward(ctx, delta):
@@ -112,16 +116,12 @@ def test_compare_gradients_refuses_nan_inputs():
         compare_gradients(nn.ReLU().double(), torch.tensor([[float("nan"), 1.0]], dtype=torch.float64))
 
 
-class ForgottenBias(Function):
+class ForgottenBias(StudentLinearFunction):
     """A student's forward that forgets + b; its backward is right for the function it computes."""
 
     @staticmethod
     def forward(a, W, b):
         return a @ W.t()
-
-    @staticmethod
-    def setup_context(ctx, inputs, output):
-        ctx.save_for_backward(inputs[0], inputs[1])
 
     @staticmethod
     def backward(ctx, delta):

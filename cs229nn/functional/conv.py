@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import layer_symbol, require_float, require_same_dtype_device, shape_str
+from cs229nn.validate import layer_symbol, require_bias, require_float, require_same_dtype_device, shape_str
 
 IntPair = Union[int, Tuple[int, int]]
 
@@ -180,10 +180,7 @@ def check_conv_inputs(
         raise ValueError(f"{expected}, got {shape_str(x.shape)}{hint}")
     require_same_dtype_device(W, W_name, x, x_name)
     if b is not None:
-        require_float(b, b_name)
-        if tuple(b.shape) != (c_out,):
-            raise ValueError(f"{b_name} must be (C_out,) = ({c_out},), one bias per filter, got {shape_str(b.shape)}")
-        require_same_dtype_device(W, W_name, b, b_name)
+        require_bias(b, b_name, c_out, "C_out", W, W_name)
     check_window_fits(x.shape[2:], W.shape[2:], padding, x_name)
 
 

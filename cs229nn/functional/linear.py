@@ -5,7 +5,7 @@ from typing import Optional, Sequence, Tuple
 import torch
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import layer_symbol, require_float, require_ndim, require_same_dtype_device, shape_str
+from cs229nn.validate import layer_symbol, require_bias, require_float, require_ndim, require_same_dtype_device, shape_str
 
 
 class LinearFunction(ManualFunction):
@@ -74,10 +74,7 @@ def check_linear_inputs(a: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tens
         )
     require_same_dtype_device(W, W_name, a, a_name)
     if b is not None:
-        require_float(b, b_name)
-        if tuple(b.shape) != (m,):
-            raise ValueError(f"{b_name} must be (m,) = ({m},), got {shape_str(b.shape)}")
-        require_same_dtype_device(W, W_name, b, b_name)
+        require_bias(b, b_name, m, "m", W, W_name)
 
 
 def linear(a: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tensor] = None, *, layer: Optional[int] = None) -> torch.Tensor:

@@ -17,7 +17,7 @@ from typing import Optional, Tuple
 import torch
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import require_float, require_ndim, require_same_dtype_device, require_tensor, shape_str
+from cs229nn.validate import require_float, require_ndim, require_same_dtype_device, require_tensor, require_unit_interval, shape_str
 
 REDUCTIONS = ("mean", "sum")
 
@@ -177,11 +177,7 @@ def squared_loss(o: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> t
 def check_binary_labels(pred: torch.Tensor, pred_name: str, y: torch.Tensor) -> None:
     """y must match ``pred`` and hold labels (or soft labels) in [0, 1]."""
     check_prediction_target(pred, pred_name, y)
-    if y.numel() and not bool(((y >= 0) & (y <= 1)).all()):
-        raise ValueError(
-            f"y must hold labels in [0, 1] (1 = positive class), got values from {float(y.min()):.4g} to {float(y.max()):.4g}"
-            "; labels in {-1, +1} become {0, 1} with (y + 1) / 2"
-        )
+    require_unit_interval(y, "y must hold labels (1 = positive class)", "labels in {-1, +1} become {0, 1} with (y + 1) / 2")
 
 
 def logistic_loss(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
@@ -217,11 +213,7 @@ def softmax_cross_entropy(z: torch.Tensor, y: torch.Tensor, reduction: str = "me
 
 
 def check_probabilities(p: torch.Tensor) -> None:
-    if p.numel() and not bool(((p >= 0) & (p <= 1)).all()):
-        raise ValueError(
-            f"p must be probabilities in [0, 1], got values from {float(p.min()):.4g} to {float(p.max()):.4g}; "
-            "for logits use logistic_loss(z, y), which also is numerically stable"
-        )
+    require_unit_interval(p, "p must be probabilities", "for logits use logistic_loss(z, y), which also is numerically stable")
 
 
 def binary_cross_entropy(p: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
