@@ -61,7 +61,9 @@ class SoccerConfig:
     seed: int = 0
 
 
-QUICK = SoccerConfig(epochs_logistic=10, epochs_conv=10)  # the test's configuration
+# The test's configuration: fewer conv epochs (the slow part); logistic regression trains as in FULL,
+# because with 10 epochs its test accuracy varied 79–88 % over seeds (14 seeds measured).
+QUICK = SoccerConfig(epochs_conv=10)
 FULL = SoccerConfig()
 
 

@@ -111,6 +111,8 @@ class Conv2dFunction(ManualFunction):
     @staticmethod
     def setup_context(ctx, inputs, output) -> None:
         x, W, b, stride, padding = inputs
+        # pairs even when apply() was given ints (F.conv2d accepts both; the backward needs pairs)
+        stride, padding = pair(stride, "stride", 1), pair(padding, "padding", 0)
         ctx.stride, ctx.padding, ctx.x_size, ctx.kernel = stride, padding, x.shape[2:], W.shape[2:]
         # ∂J/∂θ needs x; ∂J/∂x needs θ. Keep only what a requested gradient uses.
         ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, W if ctx.needs_input_grad[0] else None)
