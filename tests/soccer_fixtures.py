@@ -1,4 +1,9 @@
-"""A pytest plugin (see conftest.py): the soccer set, rendered once per test session."""
+"""Session fixture: the whole soccer set rendered once (~12 s) for every test that needs it.
+
+Registered for every test module by ``pytest_plugins`` in conftest.py, so all of them share one render.
+"""
+
+from pathlib import Path
 
 import pytest
 
@@ -6,8 +11,8 @@ from cs229nn.datasets.soccer import render_soccer
 
 
 @pytest.fixture(scope="session")
-def soccer_root(tmp_path_factory):
-    """A datasets root whose ``soccer/`` holds the full rendered set (about 10–15 s on 2 cores)."""
-    root = tmp_path_factory.mktemp("datasets")
+def soccer_root(tmp_path_factory) -> Path:
+    """A datasets root whose ``soccer/`` holds the full, verified render (treat it as read-only)."""
+    root = tmp_path_factory.mktemp("soccer_data")
     render_soccer(root, progress=False)
     return root

@@ -43,7 +43,7 @@ from PIL import Image
 from torchvision.datasets import VisionDataset
 from tqdm.auto import tqdm
 
-from cs229nn.datasets.checksums import ChecksumError, sha256_file, verify_file
+from cs229nn.datasets.checksums import ChecksumError, verify_file
 from cs229nn.datasets.paths import resolve_root
 from cs229nn.datasets.soccer_render import REGIONS, SEED, SIZE, render_scene
 
@@ -131,11 +131,11 @@ def render_soccer(root: Optional[PathLike] = None, *, force: bool = False, progr
     base = resolve_root(root)
     target = base / FOLDER
     if target.exists():
-        try:
-            verify_soccer(base)
-            return target
-        except ChecksumError as err:
-            if not force:
+        if not force:
+            try:
+                verify_soccer(base)
+                return target
+            except ChecksumError as err:
                 raise FileExistsError(
                     f"{target} exists but differs from the expected render ({err}). Refusing to overwrite it; "
                     f"re-render with `{REPAIR}` or render_soccer(force=True)."
@@ -170,8 +170,11 @@ def _load_pixels(path: Path, expected_sha256: str) -> np.ndarray:
     """The decoded (64, 64, 3) uint8 pixels of one image, checked against its row of the CSV."""
     if not path.is_file():
         raise ChecksumError(f"{path} is missing (expected pixel sha256 {expected_sha256}); restore it with: {REPAIR}")
-    with Image.open(path) as im:
-        pixels = np.asarray(im.convert("RGB"))
+    try:
+        with Image.open(path) as im:
+            pixels = np.asarray(im.convert("RGB"))
+    except (OSError, ValueError) as err:  # truncated or not a PNG at all
+        raise ChecksumError(f"{path} cannot be decoded ({err}); restore it with: {REPAIR}") from err
     actual = pixels_sha256(pixels)
     if actual != expected_sha256:
         raise ChecksumError(
