@@ -34,6 +34,12 @@ class Tolerance:
     rel: float
     abs: float
 
+    def accepts(self, got: torch.Tensor, expected: torch.Tensor) -> Tuple[bool, float, float]:
+        """(passes, rel_error, max abs error) of ``got`` against ``expected``."""
+        rel, err = rel_error(got, expected), max_abs_error(got, expected)
+        scale = max(1.0, float(expected.detach().abs().max())) if expected.numel() else 1.0
+        return rel <= self.rel or err <= self.abs * scale, rel, err
+
 
 # (comparison, dtype) -> tolerance. Numeric gradients are always computed in float64,
 # so against a float32 autograd gradient they inherit float32's rounding.
@@ -303,17 +309,13 @@ def compare_gradients(
     report = GradientReport(title or type(model).__name__, dtype, device)
     manual_tol, numeric_tol = tolerance("manual", dtype), tolerance("numeric", dtype)
     # J is a fixed random projection of the output, so equal J's mean equal forwards.
-    report.forward_rel = rel_error(J_manual, J_auto)
-    report.forward_passed = report.forward_rel <= manual_tol.rel or max_abs_error(J_manual, J_auto) <= manual_tol.abs * max(1.0, float(J_auto.abs()))
+    report.forward_passed, report.forward_rel, _ = manual_tol.accepts(J_manual, J_auto)
     for name, g_manual, g_auto, g_num in zip(wrt_names, manual, auto, numeric_grads):
-        scale = max(1.0, float(g_auto.detach().abs().max())) if g_auto.numel() else 1.0
-        m_abs, m_rel = max_abs_error(g_manual, g_auto), rel_error(g_manual, g_auto)
-        ok = m_rel <= manual_tol.rel or m_abs <= manual_tol.abs * scale
+        ok, m_rel, m_abs = manual_tol.accepts(g_manual, g_auto)
         problem = "" if ok else f"relative error {m_rel:.2g} against autograd; {diagnose(g_manual, g_auto)}"
         n_rel = None
         if g_num is not None:
-            n_rel = rel_error(g_num, g_auto)
-            n_ok = n_rel <= numeric_tol.rel or max_abs_error(g_num, g_auto) <= numeric_tol.abs * scale
+            n_ok, n_rel, _ = numeric_tol.accepts(g_num, g_auto)
             if not n_ok:
                 problem = (problem + "; " if problem else "") + (
                     f"autograd disagrees with the numeric gradient (relative error {n_rel:.2g}): "
