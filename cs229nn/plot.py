@@ -20,15 +20,18 @@ from cs229nn.validate import shape_str
 PathLike = Union[str, Path]
 
 
-def _figure(nrows: int = 1, ncols: int = 1, size: Tuple[float, float] = (5.0, 4.0)):
+def figure(nrows: int = 1, ncols: int = 1, size: Tuple[float, float] = (5.0, 4.0)):
+    """(Figure, (nrows, ncols) array of axes) on the Agg canvas; ``size`` is one panel's (width, height)."""
     fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes
 
 
-def _finish(fig: Figure, path: Optional[PathLike]) -> Figure:
+def save(fig: Figure, path: Optional[PathLike]) -> Figure:
+    """Write ``fig`` as a PNG to ``path`` (creating its folder) if a path is given; returns ``fig``."""
     if path is not None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
         fig.savefig(path, dpi=100)
     return fig
 
@@ -60,7 +63,7 @@ def loss_curves(history, path: Optional[PathLike] = None) -> Figure:
         history: a :class:`cs229nn.train.History`.
     """
     has_accuracy = bool(history.train_accuracy or history.test_accuracy)
-    fig, axes = _figure(1, 2 if has_accuracy else 1)
+    fig, axes = figure(1, 2 if has_accuracy else 1)
     panels = [("loss", history.train_loss, history.test_loss)]
     if has_accuracy:
         panels.append(("accuracy", history.train_accuracy, history.test_accuracy))
@@ -71,7 +74,7 @@ def loss_curves(history, path: Optional[PathLike] = None) -> Figure:
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
         ax.legend()
-    return _finish(fig, path)
+    return save(fig, path)
 
 
 def decision_boundary(
@@ -113,7 +116,7 @@ def decision_boundary(
     else:
         classes = (out.reshape(-1) > 0).astype(int)
     k = int(max(classes.max(), y.max())) + 1
-    fig, axes = _figure()
+    fig, axes = figure()
     ax = axes[0, 0]
     # Qualitative colours indexed by class, the same in the regions and the points.
     cmap = "tab10" if k <= 10 else "tab20"
@@ -127,7 +130,7 @@ def decision_boundary(
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.legend(fontsize="small")
-    return _finish(fig, path)
+    return save(fig, path)
 
 
 def fit_1d(model: torch.nn.Module, x, y, *, resolution: int = 400, path: Optional[PathLike] = None) -> Figure:
@@ -141,14 +144,14 @@ def fit_1d(model: torch.nn.Module, x, y, *, resolution: int = 400, path: Optiona
     if x.shape != y.shape:
         raise ValueError(f"x and y must hold the same number n of values, got {x.size} and {y.size}")
     grid = np.linspace(x.min(), x.max(), resolution)
-    fig, axes = _figure()
+    fig, axes = figure()
     ax = axes[0, 0]
     ax.scatter(x, y, s=12, label="data")
     ax.plot(grid, _predict(model, grid[:, None]).reshape(-1), color="C1", label="h_θ(x)")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     ax.legend()
-    return _finish(fig, path)
+    return save(fig, path)
 
 
 def activation_histograms(
@@ -167,14 +170,14 @@ def activation_histograms(
     if not items:
         raise ValueError("activation_histograms needs at least one layer's activations")
     ncols = min(len(items), 5)
-    fig, axes = _figure(math.ceil(len(items) / ncols), ncols, size=(3.0, 2.4))
+    fig, axes = figure(math.ceil(len(items) / ncols), ncols, size=(3.0, 2.4))
     for ax in axes.flat[len(items):]:
         ax.set_visible(False)
     for ax, (layer, a) in zip(axes.flat, items):
         values = _numpy(a).ravel()
         ax.hist(values, bins=bins)
         ax.set_title(f"layer {layer}: std {values.std():.3g}", fontsize="small")
-    return _finish(fig, path)
+    return save(fig, path)
 
 
 def weight_grid(
@@ -207,10 +210,10 @@ def weight_grid(
         tiles = [w for filt in W for w in filt]
     ncols = ncols or (W.shape[1] if W.shape[1] not in (1, 3) else math.ceil(math.sqrt(len(tiles))))
     nrows = math.ceil(len(tiles) / ncols)
-    fig, axes = _figure(nrows, ncols, size=(1.2, 1.2))
+    fig, axes = figure(nrows, ncols, size=(1.2, 1.2))
     for ax in axes.flat:
         ax.set_axis_off()
     for ax, tile in zip(axes.flat, tiles):
         span = tile.max() - tile.min()
         ax.imshow((tile - tile.min()) / (span if span > 0 else 1.0), cmap="gray", vmin=0, vmax=1, interpolation="nearest")
-    return _finish(fig, path)
+    return save(fig, path)

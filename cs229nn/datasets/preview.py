@@ -4,11 +4,12 @@ from pathlib import Path
 from typing import Optional, Type, Union
 
 import numpy as np
-from matplotlib.figure import Figure  # no pyplot: no global state, no GUI backend
+from matplotlib.figure import Figure
 
 from cs229nn.datasets.housing import HousingDataset
 from cs229nn.datasets.tabular import TabularDataset
 from cs229nn.datasets.vowels import Vowels
+from cs229nn.plot import figure, save  # no pyplot: no global state, no GUI backend
 
 
 def preview_tabular(
@@ -20,18 +21,17 @@ def preview_tabular(
     Housing: the target against each default feature (for Portland's area, the notes' Figure 1).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     if issubclass(cls, Vowels):
         fig = _vowel_chart(Vowels(root, "train", ("f1", "f2")), Vowels(root, "test", ("f1", "f2")))
     else:
         fig = _scatter_against_target(cls(root, "train"), cls(root, "test"))
-    fig.savefig(path, dpi=100)
+    save(fig, path)
     return path
 
 
 def _vowel_chart(train: Vowels, test: Vowels) -> Figure:
-    fig = Figure(figsize=(7, 6))
-    ax = fig.add_subplot()
+    fig, axes = figure(size=(7, 6))
+    ax = axes[0, 0]
     for k, vowel in enumerate(train.classes):
         colour = f"C{k}"
         for split, marker in ((train, "o"), (test, "x")):
@@ -46,8 +46,8 @@ def _scatter_against_target(train: HousingDataset, test: HousingDataset) -> Figu
     d = len(train.feature_names)
     cols = min(d, 4)
     rows = int(np.ceil(d / cols))
-    fig = Figure(figsize=(3.2 * cols, 2.8 * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    fig, axes = figure(rows, cols, size=(3.2, 2.8))
+    axes = axes.ravel()
     target = ", ".join(train.target_names)
     for j, (ax, name) in enumerate(zip(axes, train.feature_names)):
         ax.scatter(train.data[:, j], train.targets[:, 0], s=6, alpha=0.6, label="train")

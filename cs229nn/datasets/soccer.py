@@ -316,14 +316,11 @@ def preview_soccer(root: Optional[PathLike] = None, path: Optional[PathLike] = N
     Default path: ``<root>/soccer/preview.png``. Titles give the ball's radius and centre, or
     the distractor in a negative.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from cs229nn.plot import figure, save  # matplotlib only when a preview is asked for
 
     base = resolve_root(root)
     out = Path(path) if path is not None else base / FOLDER / "preview.png"
-    fig, axes = plt.subplots(2 * len(SPLITS), per_class, figsize=(1.6 * per_class, 3.7 * len(SPLITS)), squeeze=False)
+    fig, axes = figure(2 * len(SPLITS), per_class, size=(1.6, 1.85))
     for s, split in enumerate(SPLITS):
         data = SoccerBalls(base, split)
         for label in (1, 0):
@@ -338,8 +335,5 @@ def preview_soccer(root: Optional[PathLike] = None, path: Optional[PathLike] = N
                 ax.set_xticks([])
                 ax.set_yticks([])
             axes[row][0].set_ylabel(f"{split}\n{CLASSES[label]}", fontsize=9)
-    fig.tight_layout()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=100)
-    plt.close(fig)
+    save(fig, out)
     return out

@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -41,7 +39,7 @@ from cs229nn.nn.conv import Conv2d, Flatten, GlobalMaxPool2d, MaxPool2d
 from cs229nn.nn.linear import Linear
 from cs229nn.nn.losses import LogisticLoss
 from cs229nn.parameters import count_parameters
-from cs229nn.plot import weight_grid
+from cs229nn.plot import figure, save, weight_grid
 from cs229nn.train import History, fit
 
 PathLike = Union[str, Path]
@@ -182,9 +180,8 @@ def accuracy_by_position(correct: torch.Tensor, centers: torch.Tensor, bins: int
 
 def plot_position_accuracy(results: Sequence[ModelResult], splits: Dict[str, SoccerSplit], path: PathLike, bins: int = 16) -> Path:
     """Heat maps of accuracy on images with a ball, by ball centre, test and shifted together, one panel per model."""
-    fig = Figure(figsize=(5.2 * len(results), 4.6), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(1, len(results), squeeze=False)[0]
+    fig, axes = figure(1, len(results), size=(5.2, 4.6))
+    axes = axes[0]
     evaluated = ("test", "shifted")
     centers = torch.cat([splits[s].centers for s in evaluated])
     for ax, result in zip(axes, results):
@@ -205,7 +202,7 @@ def plot_position_accuracy(results: Sequence[ModelResult], splits: Dict[str, Soc
         ax.set_xlabel("ball centre x (pixels)")
         ax.set_ylabel("ball centre y (pixels)")
     fig.colorbar(image, ax=list(axes), label="accuracy on images with a ball (numbers in the cells: %)")
-    fig.savefig(path, dpi=100)
+    save(fig, path)
     return Path(path)
 
 

@@ -5,7 +5,6 @@ The math and the hand-written backward passes are in
 autograd twins call the equivalent torch ops.
 """
 
-import math
 from typing import Dict, Optional
 
 import torch
@@ -13,7 +12,7 @@ import torch.nn.functional as F
 
 from cs229nn.functional.conv import Conv2dFunction, IntPair, check_conv_inputs, pair
 from cs229nn.functional.pooling import check_flatten_input, check_pool_input, flatten, max_pool2d
-from cs229nn.nn.module import TwinModule
+from cs229nn.nn.module import TwinModule, reset_like_torch
 from cs229nn.validate import layer_symbol
 
 
@@ -73,12 +72,7 @@ class Conv2d(TwinModule):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # torch.nn.Conv2d's default: kaiming_uniform_(a=√5) is U(±1/√fan_in) for θ, the same bound for b.
-        fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-        torch.nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            torch.nn.init.uniform_(self.bias, -bound, bound)
+        reset_like_torch(self.weight, self.bias)
 
     def forward_manual(self, x: torch.Tensor) -> torch.Tensor:
         check_conv_inputs(x, self.weight, self.bias, self.padding, self.layer)

@@ -1,13 +1,12 @@
 """Linear: the affine layer z^[ℓ] = W^[ℓ] a^[ℓ−1] + b^[ℓ] as a twin module."""
 
-import math
 from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
 
 from cs229nn.functional.linear import LinearFunction, check_linear_inputs
-from cs229nn.nn.module import TwinModule
+from cs229nn.nn.module import TwinModule, reset_like_torch
 from cs229nn.validate import layer_symbol
 
 
@@ -55,11 +54,7 @@ class Linear(TwinModule):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        # torch.nn.Linear's default: kaiming_uniform_(a=√5) is U(±1/√d) for W, and the same bound for b.
-        bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-        torch.nn.init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            torch.nn.init.uniform_(self.bias, -bound, bound)
+        reset_like_torch(self.weight, self.bias)
 
     def forward_manual(self, a: torch.Tensor) -> torch.Tensor:
         check_linear_inputs(a, self.weight, self.bias, self.layer)

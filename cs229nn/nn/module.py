@@ -1,5 +1,6 @@
 """The base of every cs229nn module: one set of parameters, two backward passes."""
 
+import math
 from typing import Dict, Optional
 
 import torch
@@ -44,6 +45,18 @@ class TwinModule(torch.nn.Module):
 
     def extra_repr(self) -> str:
         return f"mode={self.mode!r}"
+
+
+def reset_like_torch(weight: torch.Tensor, bias: Optional[torch.Tensor]) -> None:
+    """torch.nn.Linear's and Conv2d's default: W and b uniform on ±1/√fan_in (kaiming_uniform_ with a = √5).
+
+    So a cs229nn layer and its torch counterpart start equal under the same seed.
+    """
+    torch.nn.init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in = weight[0].numel()  # inputs feeding one output: d, or C_in·k_H·k_W
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        torch.nn.init.uniform_(bias, -bound, bound)
 
 
 def notes_names(model: torch.nn.Module) -> Dict[str, str]:
