@@ -13,6 +13,8 @@ COMMANDS = {
     "run": ("cs229nn.main_job", "the main job: gradient report, then the soccer-ball experiment (later: the reference labs)"),
     "report": ("cs229nn.report", "manual vs autograd vs numeric gradients for every layer, loss and an MLP"),
     "data": ("cs229nn.datasets.cli", "list, verify, render and preview the datasets"),
+    "assign": ("cs229nn.lab.assign", "write the student labs (labs/) from the reference solutions (solutions/)"),
+    "check": ("cs229nn.lab.cli", "run a lab's public checks on its exercises.py: the self-check"),
     "soccer": ("cs229nn.experiments.soccer", "logistic regression vs a conv net on soccer balls: parameter sharing (notes §3.3.2)"),
 }
 

@@ -1,0 +1,183 @@
+"""``cs229nn assign SOLUTIONS LABS``: write the student version of every lab from its reference.
+
+In ``exercises.py`` the student's code is marked as nbgrader and Otter mark it:
+
+* a region between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` lines, and
+* a single line ending in ``# SOLUTION``.
+
+Each becomes ``raise NotImplementedError("Lab 3, exercise 2 (lab03.linear_backward): <what>")``
+at the same indentation. ``<what>`` and the exercise's number come from the
+docstring of the innermost enclosing function or class that starts with
+``Exercise K: <what to write>``; lines ``# HINT: ...`` inside a region are kept as
+comments. ``hidden_checks.py`` is left out; every other file is copied as it is
+and must not contain markers. Unbalanced markers are refused with the file and line.
+"""
+
+import argparse
+import ast
+import hashlib
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from cs229nn.lab.loader import LAB_FOLDER, LabError, lab_number
+from cs229nn.lab.stubs import stub_message
+
+BEGIN, END, LINE = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION"
+EXERCISE_DOC = re.compile(r"^Exercise (\d+): (.+)$")
+HINT = re.compile(r"^\s*# HINT: ?(.*)$")
+SOLUTION_ONLY = {"hidden_checks.py"}
+MANIFEST = ".assign-manifest.json"  # what assign last wrote, so that edits by hand are never overwritten silently
+
+
+def _exercises_by_line(source: str, path: Path) -> Dict[int, ast.AST]:
+    """line number -> innermost function or class whose docstring declares an exercise."""
+    tree = ast.parse(source, filename=str(path))
+    owner: Dict[int, ast.AST] = {}
+
+    def visit(node: ast.AST, current: Optional[ast.AST]) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            doc = ast.get_docstring(node) or ""
+            if EXERCISE_DOC.match(doc.splitlines()[0] if doc else ""):
+                current = node
+            if current is not None:
+                for line in range(node.lineno, node.end_lineno + 1):
+                    owner[line] = current
+        for child in ast.iter_child_nodes(node):
+            visit(child, current)
+
+    visit(tree, None)
+    return owner
+
+
+def _stub(path: Path, line: int, indent: str, owner: Optional[ast.AST], lab: int) -> str:
+    if owner is None:
+        raise LabError(f"{path}:{line}: a solution region must lie inside a function or class whose docstring starts with 'Exercise K: <what to write>'")
+    number, what = EXERCISE_DOC.match(ast.get_docstring(owner).splitlines()[0]).groups()
+    message = stub_message(lab, int(number), f"lab{lab:02d}.{owner.name}", what.rstrip("."))
+    return f"{indent}raise NotImplementedError({message!r})\n"
+
+
+def student_exercises(source: str, path: Path, lab: int) -> str:
+    """The student version of a solution ``exercises.py``."""
+    owners = _exercises_by_line(source, path)
+    out: List[str] = []
+    region_start: Optional[int] = None
+    hints: List[str] = []
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        stripped = line.strip()
+        indent = line[: len(line) - len(line.lstrip())]
+        if stripped == BEGIN:
+            if region_start is not None:
+                raise LabError(f"{path}:{number}: '{BEGIN}' inside the region opened at line {region_start}; close it first")
+            region_start, hints = number, []
+        elif stripped == END:
+            if region_start is None:
+                raise LabError(f"{path}:{number}: '{END}' without a '{BEGIN}' before it")
+            out.extend(f"{indent}# Hint: {h}\n" for h in hints)
+            out.append(_stub(path, region_start, indent, owners.get(region_start), lab))
+            region_start = None
+        elif region_start is not None:
+            hint = HINT.match(line)
+            if hint:
+                hints.append(hint.group(1))
+        elif line.rstrip().endswith(LINE) and not stripped.startswith("#"):
+            out.append(_stub(path, number, indent, owners.get(number), lab))
+        else:
+            out.append(line)
+    if region_start is not None:
+        raise LabError(f"{path}:{region_start}: '{BEGIN}' is never closed by '{END}'")
+    return "".join(out)
+
+
+def _refuse_markers(path: Path, text: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() in (BEGIN, END):
+            raise LabError(f"{path}:{number}: solution markers belong in exercises.py only")
+
+
+def generate(solutions: Path) -> Dict[str, bytes]:
+    """relative path -> content of the whole student version of ``solutions``."""
+    files: Dict[str, bytes] = {}
+    labs = sorted(p for p in Path(solutions).iterdir() if p.is_dir() and LAB_FOLDER.match(p.name))
+    if not labs:
+        raise LabError(f"{solutions} holds no lab folder (lab01_name/ ...)")
+    for lab in labs:
+        number = lab_number(lab)
+        for path in sorted(p for p in lab.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"):
+            relative = path.relative_to(solutions).as_posix()
+            if path.name in SOLUTION_ONLY:
+                continue
+            if path.name == "exercises.py":
+                files[relative] = student_exercises(path.read_text(encoding="utf-8"), path, number).encode()
+                continue
+            if path.suffix in (".py", ".md"):
+                _refuse_markers(path, path.read_text(encoding="utf-8"))
+            files[relative] = path.read_bytes()
+    return files
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def differences(solutions: Path, labs: Path) -> List[str]:
+    """The files of ``labs`` that are missing, stale or different from what :func:`generate` writes."""
+    wanted = generate(solutions)
+    lab_names = {relative.split("/")[0] for relative in wanted}
+    present = {p.relative_to(labs).as_posix() for name in lab_names if (labs / name).is_dir() for p in (labs / name).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    changed = [r for r, data in wanted.items() if not (labs / r).is_file() or (labs / r).read_bytes() != data]
+    return sorted(changed + sorted(present - set(wanted)))
+
+
+def write(solutions: Path, labs: Path, force: bool = False) -> List[str]:
+    """Write the student version into ``labs``; returns the files written or removed.
+
+    A generated file changed by hand since the last ``assign`` (a student's work,
+    an instructor's quick fix) is not overwritten unless ``force``.
+    """
+    wanted = generate(solutions)
+    manifest_path = labs / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    todo = differences(solutions, labs)
+    edited = [r for r in todo if (labs / r).is_file() and manifest.get(r) != _digest((labs / r).read_bytes())]
+    if edited and not force:
+        raise LabError(f"{labs / edited[0]} was changed since `cs229nn assign` wrote it ({len(edited)} such file(s)); pass --force to overwrite")
+    for relative in todo:
+        target = labs / relative
+        if relative in wanted:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(wanted[relative])
+        else:
+            target.unlink()
+    manifest = {r: _digest(data) for r, data in sorted(wanted.items())}
+    manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    manifest_path.write_text(json.dumps(manifest, indent=1) + "\n")
+    return todo
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="cs229nn assign", description="Write the student labs from the reference solutions.")
+    parser.add_argument("solutions", type=Path, help="the reference labs (solutions/)")
+    parser.add_argument("labs", type=Path, help="where the student version goes (labs/)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if LABS differs from what would be written")
+    parser.add_argument("--force", action="store_true", help="overwrite generated files that were changed by hand")
+    args = parser.parse_args(argv)
+    try:
+        if args.check:
+            stale = differences(args.solutions, args.labs)
+            for relative in stale:
+                print(f"differs: {args.labs / relative}")
+            print(f"{args.labs} is {'out of date: run cs229nn assign' if stale else 'up to date'}")
+            return 1 if stale else 0
+        written = write(args.solutions, args.labs, force=args.force)
+    except LabError as error:
+        print(f"cs229nn assign: {error}", file=sys.stderr)
+        return 2
+    for relative in written:
+        print(f"wrote {args.labs / relative}")
+    print(f"{args.labs} is up to date ({len(written)} file(s) changed)")
+    return 0

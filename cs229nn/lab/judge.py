@@ -1,0 +1,67 @@
+"""Building blocks for judges: compare a returned tensor with the reference, say what is wrong.
+
+Judges run where the score is kept; they never call student code. They compare
+against their own reference (autograd, a torch op, an invariant) with the
+tolerances of :mod:`cs229nn.check`, and word what they find in the notes' symbols.
+"""
+
+from typing import Any, Iterable, Optional, Sequence, Tuple
+
+import torch
+
+from cs229nn.check import diagnose, tolerance
+from cs229nn.lab.spec import Outputs, Verdict
+from cs229nn.validate import shape_str
+
+
+def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "manual") -> Optional[str]:
+    """None if ``got`` equals ``expected`` within the checker's tolerance, else one line saying how it differs.
+
+    ``comparison`` picks the tolerance row of :data:`cs229nn.check.TOLERANCES`
+    (``"manual"``: the same math rounded differently; ``"numeric"``: finite differences).
+    """
+    if isinstance(got, str):
+        return f"{symbol}: expected a tensor, got {got.strip('<>')}"
+    if got is None:
+        return f"{symbol}: nothing was returned (None)"
+    if type(got) is not torch.Tensor:
+        return f"{symbol}: expected a torch.Tensor, got {type(got).__name__}"
+    if tuple(got.shape) != tuple(expected.shape):
+        transposed = got.dim() == 2 and tuple(got.shape) == tuple(expected.shape)[::-1]
+        hint = ": transposed?" if transposed else ""
+        return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}{hint}"
+    if got.dtype != expected.dtype:
+        return f"{symbol} has dtype {got.dtype}; it must be {expected.dtype} (keep the inputs' dtype)"
+    if not bool(torch.isfinite(got).all()) and bool(torch.isfinite(expected).all()):
+        return f"{symbol} contains nan or inf where the reference is finite (overflow? log(0)?)"
+    ok, rel, _ = tolerance(comparison, expected.dtype).accepts(got, expected)
+    if ok:
+        return None
+    return f"{symbol} wrong: relative error {rel:.2g}; {diagnose(got, expected)}"
+
+
+def verdict(problems: Iterable[Optional[str]], ok: str = "ok") -> Verdict:
+    """All-or-nothing: pass if no problem was found, else fail with every problem listed."""
+    found = [p for p in problems if p]
+    return Verdict.wrong("; ".join(found)) if found else Verdict.ok(ok)
+
+
+def partial(parts: Sequence[Tuple[str, Optional[str]]]) -> Verdict:
+    """Equal credit per part: ``parts`` is ``[(part name, problem or None), ...]``."""
+    found = [f"{name}: {p}" for name, p in parts if p]
+    score = 1.0 - len(found) / len(parts)
+    return Verdict(score, "; ".join(found) if found else "ok")
+
+
+def raw_gradient_problems(outputs: Outputs, keys: Sequence[str], symbols: Sequence[str], expected: Sequence[Optional[torch.Tensor]]) -> list:
+    """Problems with the raw values a Function's backward returned, one per forward input.
+
+    ``expected[i]`` is the reference gradient of input ``keys[i]``, or None for an
+    input that needs no gradient (any value, or None, is accepted there).
+    """
+    count = outputs.get("raw_count")
+    if count == -1:
+        return ["forward returned a tensor without a backward graph: return the result of your computation from forward"]
+    if count != len(keys):
+        return [f"backward returned {count} values; it must return one per input of forward ({len(keys)}: {', '.join(symbols)}), None where no gradient is needed"]
+    return [problem(s, outputs.get(f"grad:{k}"), e) for k, s, e in zip(keys, symbols, expected) if e is not None]
