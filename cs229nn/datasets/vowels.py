@@ -7,7 +7,26 @@ import numpy as np
 import torch
 
 from cs229nn.datasets.splits import TEST_FRACTION, held_out
-from cs229nn.datasets.tabular import TabularDataset, check_names, encode_columns
+from cs229nn.datasets.tabular import TabularDataset, check_choice, check_names, encode_columns
+
+NORMALIZATIONS = ("speaker",)
+
+
+def lobanov(values: np.ndarray, speakers: np.ndarray) -> np.ndarray:
+    r"""Per-speaker z-scores (Lobanov 1971): x ← (x − μ_s) / σ_s within each speaker s.
+
+    μ_s and σ_s (population std) are taken over speaker s's own rows only, column
+    by column, so normalizing a test speaker needs no labels and nothing from any
+    other speaker. A column constant within a speaker gets σ_s = 1.
+
+    Shape: values (n, d), speakers (n,) -> (n, d).
+    """
+    out = np.empty_like(values, dtype=np.float64)
+    for speaker in np.unique(speakers):
+        rows = speakers == speaker
+        mean, std = values[rows].mean(axis=0), values[rows].std(axis=0)
+        out[rows] = (values[rows] - mean) / np.where(std > 0, std, 1.0)
+    return out
 
 
 class Vowels(TabularDataset):
@@ -35,6 +54,12 @@ class Vowels(TabularDataset):
             ``iy ih eh ae ah aa ao uh uw er`` (heed hid head had hud hod hawed hood
             who'd heard).
         standardize: x ← (x − μ) / σ with μ, σ of the train split (of the chosen vowels).
+        normalize: ``"speaker"``: Lobanov normalization, z-scores of each formant within
+            each speaker (:func:`lobanov`), with μ_s, σ_s over that speaker's tokens of
+            the chosen vowels. It removes what differs between talkers (vocal-tract
+            length: children's formants are higher than men's) and keeps where a
+            vowel sits in the speaker's own vowel space. Legitimate at test time: it
+            uses the test speaker's unlabeled tokens, never a label. Default None (Hz).
         split_seed: seed of the speaker split.
         transform, target_transform: applied to x and y in ``__getitem__``.
         dtype: floating dtype of ``data``.
@@ -66,6 +91,7 @@ class Vowels(TabularDataset):
         features: Iterable[str] = FEATURES,
         vowels: Optional[Iterable[str]] = None,
         standardize: bool = False,
+        normalize: Optional[str] = None,
         split_seed: int = 0,
         transform: Optional[Callable] = None,
         target_transform: Optional[Callable] = None,
@@ -73,6 +99,14 @@ class Vowels(TabularDataset):
     ) -> None:
         super().__init__(root, split, split_seed, transform, target_transform, dtype)
         features = check_names("feature", features, self.FEATURES, "Vowels")
+        if normalize is not None:
+            check_choice("normalization", normalize, NORMALIZATIONS, "Vowels")
+            if standardize:
+                raise ValueError(
+                    "Vowels: give standardize=True or normalize='speaker', not both "
+                    "(per-speaker z-scores already have mean 0 and std 1 over the train split)"
+                )
+        self.normalize = normalize
         table = self.load_table()
         in_file_order = sorted(zip(map(int, table["vowel_index"]), table["vowel"]))
         all_vowels = tuple(dict.fromkeys(label for _, label in in_file_order))
@@ -86,12 +120,18 @@ class Vowels(TabularDataset):
             speakers.tolist(), split_seed, TEST_FRACTION, strata=dict(zip(speakers.tolist(), table["speaker_type"]))
         )
         labels = torch.tensor([self.class_to_idx.get(vowel, -1) for vowel in table["vowel"]])
+        usable = labels.numpy() >= 0
+        names, values = encode_columns(table, features)
+        if normalize == "speaker":  # over the chosen vowels' tokens only: rows the dataset leaves out play no part
+            values = values.copy()
+            values[usable] = lobanov(values[usable], speakers[usable])
         self.set_data(
-            *encode_columns(table, features),
+            names,
+            values,
             labels,
             np.isin(speakers, sorted(test_speakers)),
             standardize=standardize,
-            usable=labels.numpy() >= 0,
+            usable=usable,
         )
         self.speakers = torch.from_numpy(speakers)[self.rows]
 
@@ -99,6 +139,7 @@ class Vowels(TabularDataset):
         return "\n".join(
             [
                 super().extra_repr(),
+                *(["Normalized per speaker (Lobanov z-scores of each formant within each speaker)"] if self.normalize else []),
                 f"Classes: {', '.join(self.classes)}",
                 f"Speakers: {len(self.speakers.unique())} (split by speaker, split_seed={self.split_seed})",
             ]
