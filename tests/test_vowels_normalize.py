@@ -75,3 +75,10 @@ def test_unknown_normalization_and_standardize_together_are_refused():
         Vowels(normalize="speakers")
     with pytest.raises(ValueError, match="standardize=True or normalize='speaker', not both"):
         Vowels(normalize="speaker", standardize=True)
+
+
+def test_speaker_types_follow_the_file():
+    """Speakers 1–33 are men, 34–61 women, 62–76 children (Peterson & Barney's numbering)."""
+    data = Vowels(split="all")
+    expected = ["m" if s <= 33 else "w" if s <= 61 else "c" for s in data.speakers.tolist()]
+    assert list(data.speaker_types) == expected

@@ -69,6 +69,7 @@ class Vowels(TabularDataset):
         - ``dataset[i]``: x (d,), y () — a DataLoader batch is (B, d), (B,).
 
     Attributes: ``classes``, ``class_to_idx``, ``speakers`` ((n,) speaker numbers),
+    ``speaker_types`` (n strings: ``"m"`` man, ``"w"`` woman, ``"c"`` child),
     and those of :class:`~cs229nn.datasets.tabular.TabularDataset` (``mean``, ``std``, ``rows``).
 
     Example::
@@ -134,6 +135,7 @@ class Vowels(TabularDataset):
             usable=usable,
         )
         self.speakers = torch.from_numpy(speakers)[self.rows]
+        self.speaker_types = tuple(table["speaker_type"][int(r)] for r in self.rows)
 
     def extra_repr(self) -> str:
         return "\n".join(
