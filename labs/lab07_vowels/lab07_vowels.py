@@ -201,7 +201,7 @@ print(f"test accuracy, F1/F2 in Hz (standardized): softmax regression {acc_linea
 for name, model in (("linear", linear), ("two_layer", two_layer)):
     path = OUT / f"boundary_{name}_hz.png"
     plot.decision_boundary(model.cpu(), hz_test.data, hz_test.targets, labels=hz_test.classes, path=path)
-    print(f"saved {path} (test speakers on the predicted regions)")
+    print(f"saved {path} (test speakers on the predicted regions; x₁ = F1, x₂ = F2, standardized)")
 
 # %% [markdown]
 # **Question.** Look at the two boundary plots. The two-layer net's regions curve, yet its test
@@ -273,7 +273,7 @@ print(f"test accuracy, normalized per speaker: softmax regression {acc_linear_no
 print(f"(in Hz: {acc_linear:.1%} and {acc_two_layer:.1%})")
 path = OUT / "boundary_two_layer_normalized.png"
 plot.decision_boundary(two_layer_normalized.cpu(), z_test.data, z_test.targets, labels=z_test.classes, path=path)
-print(f"saved {path}")
+print(f"saved {path} (x₁ = F1, x₂ = F2 as z-scores within each speaker)")
 
 # %% [markdown]
 # **Does it carry over to other talkers?** Train on the 33 men only and test on the 15 children:
