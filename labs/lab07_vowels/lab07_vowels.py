@@ -16,7 +16,7 @@
 # 4. Lobanov normalization: the formants as z-scores within each speaker.
 #
 # and measure, with a split **by speaker** (no test speaker is seen in training): softmax
-# regression (linear boundaries) against a two-layer network (Ma §2, eq. 2.12–2.13) with each of
+# regression (linear boundaries) against a two-layer network (Ma §2, eq. 2.11) with each of
 # the slides' five activations, and both against the same models on per-speaker-normalized
 # formants.
 
@@ -156,7 +156,8 @@ with skip_if_stub():
 #
 # Softmax regression is a one-layer network z = W x + b: the boundary between any two classes is
 # a line (the slides: "1-layer neural networks only represent linear classifiers"). The two-layer
-# network z = W^[2] g(W^[1] x + b^[1]) + b^[2] bends it. Both train with your loss (its
+# network z = W^[2] g(W^[1] x + b^[1]) + b^[2] (Ma eq. 2.11) bends it, as long as g is not linear
+# (Ma eq. 2.16–2.19: with g(z) = z the two layers collapse into one linear map). Both train with your loss (its
 # `autograd.Function`, or the library's `SoftmaxCrossEntropy` while yours is a stub) and Adam.
 
 # %%
@@ -211,8 +212,9 @@ for name, model in (("linear", linear), ("two_layer", two_layer)):
 # %% [markdown]
 # ## The slides' five activations
 #
-# sigmoid σ(z) = 1/(1 + e^{−z}), tanh, ReLU max(0, z), leaky ReLU max(0.1z, z) and ELU
-# (z for z ≥ 0, α(e^z − 1) below, α = 1). The same two-layer net with each:
+# sigmoid σ(z) = 1/(1 + e^{−z}) (Ma eq. 2.14), tanh (Ma eq. 2.15), ReLU max(0, z), leaky ReLU
+# max(0.1z, z) and ELU (z for z ≥ 0, α(e^z − 1) below, α = 1), as on the slides. The same two-layer
+# net with each:
 
 # %%
 ACTIVATIONS = {"sigmoid": Fn.sigmoid, "tanh": Fn.tanh, "relu": Fn.relu, "leaky_relu": lambda z: Fn.leaky_relu(z, 0.1), "elu": Fn.elu}
