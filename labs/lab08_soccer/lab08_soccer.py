@@ -2,8 +2,8 @@
 # # Lab 8: parameter sharing — finding the soccer ball
 #
 # Ng & Katanforoosh's notes (§3.3.2, "Parameter Sharing") ask whether a 64×64×3 image holds a
-# soccer ball. Logistic regression has one weight θ_i per pixel: "θ_1 will always look at the top
-# left pixel of the image no matter what", so a ball where training never put one goes unseen. A
+# soccer ball. Logistic regression has one weight θ_i per pixel: "θ1 always looks at the top left
+# pixel of the image no matter what", so a ball where training never put one goes unseen. A
 # convolution slides one small θ ∈ R^{k×k} over the image and sums θ ⊙ window at every position
 # (eq. 3.22): the same parameters "see" every pixel.
 #
