@@ -19,7 +19,7 @@ import torch
 from torch.utils.data import Dataset
 
 from cs229nn.datasets.manifest import shipped_file
-from cs229nn.datasets.paths import resolve_root
+from cs229nn.datasets.paths import existing_root
 from cs229nn.hyperparameters import float_dtype
 
 SPLITS = ("train", "test", "all")
@@ -181,7 +181,7 @@ class TabularDataset(Dataset):
         target_transform: Optional[Callable],
         dtype: torch.dtype,
     ) -> None:
-        self.root = resolve_root(root)
+        self.root = existing_root(root)
         self.split = check_choice("split", split, SPLITS, type(self).__name__)
         self.split_seed = split_seed
         self.transform = transform

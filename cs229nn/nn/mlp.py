@@ -35,7 +35,10 @@ def activation_module(spec: ActivationSpec, mode: str, argument: str = "activati
         raise TypeError(f"{expected}, got the class {spec.__module__}.{spec.__qualname__}{hint}")
     if not callable(spec):
         raise TypeError(f"{expected}, got {spec!r} ({type(spec).__name__})")
-    module = spec(mode=mode)
+    try:
+        module = spec(mode=mode)
+    except TypeError as err:  # e.g. torch.sigmoid: a function, not a module factory
+        raise TypeError(f"{expected}; {spec!r}(mode={mode!r}) failed: {err}") from None
     if not isinstance(module, TwinModule):
         raise TypeError(f"{expected}; {spec!r} made a {type(module).__name__}")
     return module
