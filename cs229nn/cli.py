@@ -2,13 +2,17 @@
 
 Subcommands are looked up lazily so that ``cs229nn --help`` stays fast. A user
 error in any of them (:class:`~cs229nn.usage.UsageError`) is caught here, and
-only here: one line on stderr, exit status 2.
+only here: one line on stderr, exit status 2. A data file that is missing,
+modified or malformed is one line too, with exit status 1: the data need
+repair (the message says how), not the command line.
 """
 
 import importlib
 import sys
 from typing import List, Optional
 
+from cs229nn.datasets.checksums import ChecksumError
+from cs229nn.datasets.tabular import MalformedDataError
 from cs229nn.usage import ArgumentParser, UsageError
 
 # subcommand -> (module with a main(argv) function, one-line help)
@@ -33,3 +37,6 @@ def main(argv: Optional[List[str]] = None) -> int:
     except UsageError as err:
         print(f"{prog}: error: {err}", file=sys.stderr)
         return 2
+    except (ChecksumError, MalformedDataError) as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 1

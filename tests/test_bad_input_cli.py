@@ -130,11 +130,20 @@ def test_the_real_command_exits_2_with_one_line(case, places, subprocess_results
     assert not (places["base"] / "out").exists()  # nothing written by a refused command
 
 
-def test_a_data_error_is_not_a_usage_error(tmp_path, capsys):
-    """A corrupted file exits 1 (the data needs repair, not the command line)."""
+def test_a_data_error_is_one_line_and_exit_status_1(tmp_path, capsys):
+    """A corrupted or malformed file exits 1 (the data need repair, not the command line), without a traceback."""
+    from test_bad_input_data import edit, set_cell
     from test_datasets import copy_datasets
 
     root = copy_datasets(tmp_path / "datasets")
     (root / "windsor" / "windsor_housing_1987.csv").write_text("price\n1\n")
     assert cli.main(["data", "verify", "windsor", "--root", str(root)]) == 1
     assert "windsor   FAILED" in capsys.readouterr().out
+    assert cli.main(["data", "show", "windsor", "--root", str(root), "--out", str(tmp_path / "w.png")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("cs229nn data: error: ") and "windsor_housing_1987.csv is corrupted or modified" in err and len(err.splitlines()) == 1
+    path = edit(root, "portland/portland_housing_ex1data2.txt", set_cell(3, 2, ""))
+    assert cli.main(["data", "show", "portland", "--root", str(root), "--out", str(tmp_path / "p.png")]) == 1
+    err = capsys.readouterr().err
+    assert err == f"cs229nn data: error: {path}, line 3, column 3 ('price'): expected a finite number, like the rest of the column, got an empty cell\n"
+    assert not (tmp_path / "p.png").exists()

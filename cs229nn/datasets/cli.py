@@ -127,6 +127,6 @@ def main(argv: Optional[List[str]] = None) -> int:
         args.out = png_path(args)
     try:
         return args.run(args)
-    except (ChecksumError, FileExistsError) as err:  # FileExistsError: render without --force over modified files
-        print(f"error: {err}", file=sys.stderr)
+    except FileExistsError as err:  # render without --force over modified files; cs229nn.cli reports data errors
+        print(f"cs229nn data: error: {err}", file=sys.stderr)
         return 1
