@@ -10,8 +10,9 @@ run both ways without copying it::
 """
 
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Optional, Union
+from typing import Iterator, Optional, Union
 
 import torch
 
