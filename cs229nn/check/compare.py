@@ -1,0 +1,299 @@
+"""compare_gradients: a model's manual backward against autograd and finite differences.
+
+Besides the gradients torch's engine delivers, it judges what every custom
+Function's backward *returned* (:mod:`cs229nn.check.raw`): an unsummed bias
+gradient that torch would quietly sum, or a transposed ∂J/∂W that torch would
+reject with "invalid gradient at index 1". For a chain of layers (an MLP) it
+also compares the gradient of every layer's output, from the loss down, and
+names the first wrong step (:func:`cs229nn.check.judge.first_wrong_layer`).
+"""
+
+import copy
+import re
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import torch
+
+from cs229nn.check.catalogue import Context, Finding, finding
+from cs229nn.check.judge import Place, check_raw_gradients, first_wrong_layer, judge_gradient
+from cs229nn.check.metrics import tolerance
+from cs229nn.check.numeric import numeric_gradient, require_finite
+from cs229nn.check.raw import graph_backward
+from cs229nn.check.table import GradientReport, GradientRow
+from cs229nn.mode import backprop_mode
+from cs229nn.nn.module import notes_names
+
+
+def _cast(t: torch.Tensor, dtype: torch.dtype, device: torch.device) -> torch.Tensor:
+    # contiguous, so that numeric_gradient can perturb it through a flat view
+    return t.detach().to(device=device, dtype=dtype if t.is_floating_point() else t.dtype).clone(memory_format=torch.contiguous_format)
+
+
+# ---- the layers of a chain, in the notes' names ---------------------------------------------
+
+
+@dataclass
+class Layer:
+    """A leaf module as it ran: its output, the notes' symbol of that output, and the steps of its backward."""
+
+    module: torch.nn.Module
+    output: torch.Tensor
+    symbol: str  # z^[k] after a Linear/Conv2d k, a^[k] after its activation
+    layer: Optional[int]
+    input_step: str  # the backward step that turns ∂J/∂output into ∂J/∂input
+
+
+def _layer_index(module: torch.nn.Module) -> Optional[int]:
+    notation = module.notation() if hasattr(module, "notation") else {}
+    found = re.search(r"\^\[(\d+)\]", notation.get("weight", ""))
+    return int(found.group(1)) if found else None
+
+
+def _describe(module: torch.nn.Module, k: Optional[int], after_linear: Optional[int]) -> Tuple[str, str, Optional[int]]:
+    """(output symbol, input-gradient step, layer) of a module in a chain."""
+    name = type(module).__name__
+    if k is not None:
+        if "Conv" in name:
+            return f"z^[{k}]", f"the input gradient of convolution {k}, ∂J/∂x (Ng §3.3.2, eq. 3.22)", k
+        return f"z^[{k}]", f"the input gradient ∂J/∂a^[{k - 1}] = δ^[{k}] W^[{k}] (Ma §3, Claim 3.4, eq. 3.14)", k
+    if after_linear is not None and not list(module.parameters()):
+        j = after_linear
+        return (f"a^[{j}]", f"the activation's backward δ^[{j}] = ∂J/∂a^[{j}] ⊙ g′(z^[{j}]), most likely g′(z^[{j}]) "
+                f"(Ma §3, Claim 3.3, eq. 3.12)", j)
+    return f"the output of {name}", f"the backward of {name}", after_linear
+
+
+class _ChainTrace:
+    """Records every leaf module's output during one forward pass, in order."""
+
+    def __init__(self, model: torch.nn.Module) -> None:
+        self.layers: List[Layer] = []
+        self._last_k: Optional[int] = None
+        leaves = [m for m in model.modules() if not list(m.children())]
+        self._handles = [m.register_forward_hook(self._record) for m in leaves]
+
+    def _record(self, module, inputs, output) -> None:
+        if not isinstance(output, torch.Tensor) or not output.requires_grad:
+            return
+        k = _layer_index(module)
+        symbol, step, layer = _describe(module, k, self._last_k)
+        self._last_k = k if k is not None else self._last_k
+        self.layers.append(Layer(module, output, symbol, layer, step))
+
+    def close(self) -> None:
+        for h in self._handles:
+            h.remove()
+
+
+def _places(layers: Sequence[Layer], params: Dict[int, List[Tuple[str, torch.nn.Module]]]) -> List[Place]:
+    """From the loss down: ∂J/∂(output of the last layer), its parameters, the output below, …"""
+    places = []
+    consumer_step, consumer_layer = "the loss's backward δ^[r] = ∂J/∂z^[r] (Ma §3, eq. 3.16 for the squared loss)", None
+    for layer in reversed(layers):
+        places.append(Place(layer.symbol, consumer_step, consumer_layer if consumer_layer is not None else layer.layer))
+        for symbol, _ in params.get(id(layer.module), []):
+            places.append(Place(symbol, _parameter_step(symbol), layer.layer))
+        consumer_step, consumer_layer = layer.input_step, layer.layer
+    return places
+
+
+def _parameter_step(symbol: str) -> str:
+    k = symbol[symbol.index("^") :] if "^" in symbol else ""
+    if symbol.startswith("W"):
+        return f"the weight gradient ∂J/∂W{k} = δ{k}ᵀ a^[k−1] (Ma §3, Claim 3.2, eq. 3.10)"
+    if symbol.startswith("b"):
+        return f"the bias gradient ∂J/∂b{k} = Σ_i δ{k}_i (Ma §3, Claim 3.2, eq. 3.11)"
+    return f"the gradient of {symbol}"
+
+
+# ---- raw outputs of the graph's custom Functions ---------------------------------------------
+
+
+def _raw_findings(calls, fed, symbol_of_tensor: Dict[int, str], symbol_of_node: Dict[object, str], context: Context) -> List[Finding]:
+    """check_raw_gradients for every custom Function node the engine reached."""
+    findings = []
+    for call in calls:
+        node = call.node
+        if call.error is not None:
+            findings.append(finding("backward_raised", "", {"detail": f"in {node.name()}: {call.error}"}))
+            continue
+        n_inputs = len(node.needs_input_grad)
+        if len(call.raw) != n_inputs:
+            symbols = [symbol_of_node.get(nxt, f"input {i}") for i, (nxt, _) in enumerate(node.next_functions)]
+            findings.append(finding("wrong_count", "", {"got": str(len(call.raw)), "want": str(n_inputs), "symbols": ", ".join(symbols)}))
+            continue
+        # tensor inputs come first in forward (as in every cs229nn Function); next_functions lists only them
+        likes, symbols, needs = [], [], []
+        for i, (nxt, nr) in enumerate(node.next_functions):
+            like = None
+            if nxt is not None and hasattr(nxt, "variable"):
+                like, symbol = nxt.variable, symbol_of_tensor.get(id(nxt.variable), f"input {i} of {node.name()}")
+            elif nxt is not None and nxt in fed and fed[nxt][nr] is not None:
+                like, symbol = fed[nxt][nr], symbol_of_node.get(nxt, f"input {i} of {node.name()}")
+            else:
+                symbol = f"input {i} of {node.name()}"
+            likes.append(like)
+            symbols.append(symbol)
+            needs.append(like is not None)
+        findings += check_raw_gradients(call.raw[: len(likes)], likes, symbols, needs, [context] * len(likes))
+    return findings
+
+
+# ---- the comparison ------------------------------------------------------------------------
+
+
+def compare_gradients(
+    model: Callable[..., torch.Tensor],
+    *inputs: torch.Tensor,
+    reference: Optional[Callable[..., torch.Tensor]] = None,
+    loss: Optional[Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = None,
+    target: Optional[torch.Tensor] = None,
+    input_names: Optional[Sequence[str]] = None,
+    dtype: Optional[torch.dtype] = None,
+    device: Optional[torch.device] = None,
+    numeric: bool = True,
+    title: Optional[str] = None,
+    seed: int = 0,
+) -> GradientReport:
+    """Run ``model`` with manual backward, with autograd and numerically, and compare.
+
+    Args:
+        model: an ``nn.Module`` built from cs229nn modules (run once inside
+            ``backprop_mode("manual")`` and once inside ``backprop_mode("autograd")``),
+            or any function of ``inputs`` when ``reference`` is given.
+        inputs: the inputs; gradients are checked for every floating-point input
+            and every parameter of ``model``.
+        reference: an autograd implementation of the same function (e.g. ``torch.relu``
+            for ``cs229nn.functional.relu``); it replaces the autograd-mode run.
+        loss, target: J = loss(model(*inputs), target). Without them J is the output
+            itself if it is a scalar, else Σ output ⊙ R for a fixed random R, so that
+            every output entry matters.
+        input_names: names for the inputs in the report (default "x", or "x0", "x1", …).
+        dtype, device: where to run (default: as given); numeric gradients are always
+            computed in float64 on a copy.
+        numeric: skip the (slow, one forward per entry ×2) numeric gradient if False.
+        title: the report's title (default: the module's class or the function's name).
+
+    Returns:
+        a :class:`GradientReport`; ``report.passed``, ``report.mistakes`` and ``print(report)``.
+    """
+    if reference is None and not isinstance(model, torch.nn.Module):
+        raise TypeError("compare_gradients needs an nn.Module (run in both modes) or reference= for a plain function")
+    first = next((t for t in inputs if t.is_floating_point()), None)
+    device = torch.device(device) if device is not None else (first.device if first is not None else torch.device("cpu"))
+    dtype = dtype or (first.dtype if first is not None else torch.float64)
+    names = list(input_names) if input_names else (["x"] if len(inputs) == 1 else [f"x{i}" for i in range(len(inputs))])
+    n = inputs[0].shape[0] if inputs and inputs[0].dim() else None
+    # R must not coincide with the inputs (RᵀX would be symmetric if R = X and hide a
+    # transposed ∂J/∂W), so it is uniform, from its own stream, not randn(seed).
+    generator = torch.Generator().manual_seed(seed + 7919)
+
+    def setup(run_dtype: torch.dtype):
+        """A fresh copy of the model and inputs in ``run_dtype``, with the tensors to differentiate."""
+        m = copy.deepcopy(model).to(device=device, dtype=run_dtype) if isinstance(model, torch.nn.Module) else model
+        xs = [_cast(t, run_dtype, device) for t in inputs]
+        y = None if target is None else _cast(target, run_dtype, device)
+        wrt = [(name, x) for name, x in zip(names, xs) if x.is_floating_point()]
+        owners: Dict[int, List[Tuple[str, torch.nn.Module]]] = {}
+        if isinstance(m, torch.nn.Module):
+            symbols = notes_names(m)
+            for module_name, module in m.named_modules():
+                for local, p in module.named_parameters(recurse=False):
+                    if p.requires_grad:
+                        full = f"{module_name}.{local}" if module_name else local
+                        wrt.append((symbols.get(full, full), p))
+                        owners.setdefault(id(module), []).append((symbols.get(full, full), module))
+        return m, xs, y, wrt, owners
+
+    upstream: List[torch.Tensor] = []  # the fixed random R, made on first use
+
+    def objective(fn, xs, y) -> torch.Tensor:
+        out = fn(*xs)
+        if loss is not None:
+            return loss(out, y)
+        if out.dim() == 0:
+            return out
+        if not upstream:
+            upstream.append(2 * torch.rand(out.shape, generator=generator, dtype=torch.float64) - 1)
+        return (out * upstream[0].to(out)).sum()
+
+    context = Context(n=n, dtype=dtype)
+
+    def run(mode: str):
+        """J, its gradients (None if torch's engine refused them), the chain's layers, their output gradients, raw findings."""
+        m, xs, y, wrt, owners = setup(dtype)
+        for _, t in wrt:
+            t.requires_grad_(True)
+        fn = reference if (mode == "autograd" and reference is not None) else m
+        trace = _ChainTrace(m) if isinstance(fn, torch.nn.Module) else None
+        try:
+            with backprop_mode(mode):
+                J = objective(fn, xs, y)
+        finally:
+            if trace is not None:
+                trace.close()
+        require_finite(J.detach(), "J")
+        layers = trace.layers if trace is not None else []
+        tensors = [t for _, t in wrt] + [layer.output for layer in layers]
+        grads, error, calls, fed = graph_backward(J, tensors)
+        symbol_of_tensor = {id(t): name for name, t in wrt}
+        symbol_of_node = {layer.output.grad_fn: layer.symbol for layer in layers}
+        raw = _raw_findings(calls, fed, symbol_of_tensor, symbol_of_node, context) if mode == "manual" else []
+        if error is not None and not raw:
+            raw = [finding("backward_raised", "", {"detail": error.splitlines()[0]})]
+        params = {name: torch.zeros_like(t) if g is None else g for (name, t), g in zip(wrt, grads)} if grads else None
+        outputs = {layer.symbol: g for layer, g in zip(layers, grads[len(wrt) :]) if g is not None} if grads else {}
+        return J.detach(), [name for name, _ in wrt], params, layers, outputs, owners, raw
+
+    J_manual, wrt_names, manual, layers, manual_outputs, owners, raw = run("manual")
+    J_auto, _, auto, _, auto_outputs, _, _ = run("autograd")
+
+    numeric_grads: List[Optional[torch.Tensor]] = [None] * len(wrt_names)
+    if numeric:
+        m64, xs64, y64, wrt64, _ = setup(torch.float64)
+        fn64 = reference if reference is not None else m64
+        with backprop_mode("autograd"):
+            numeric_grads = numeric_gradient(lambda: objective(fn64, xs64, y64), [t for _, t in wrt64])
+
+    default_title = type(model).__name__ if isinstance(model, torch.nn.Module) else getattr(model, "__name__", type(model).__name__)
+    report = GradientReport(title or default_title, dtype, device)
+    manual_tol, numeric_tol = tolerance("manual", dtype), tolerance("numeric", dtype)
+    # J is a fixed random projection of the output, so equal J's mean equal forwards.
+    report.forward_passed, report.forward_rel, _ = manual_tol.accepts(J_manual, J_auto)
+    by_symbol: Dict[str, List[Finding]] = {}
+    for f in raw:
+        by_symbol.setdefault(f.symbol, []).append(f)
+    for name, g_num in zip(wrt_names, numeric_grads):
+        g_auto = auto[name]
+        row_raw = by_symbol.pop(name, [])
+        if manual is None:
+            verdict = None
+            problem = "; ".join(str(f) for f in row_raw) or "not checked: torch's engine stopped the backward (see above)"
+            row = GradientRow(name, tuple(g_auto.shape), float("nan"), float("nan"), None, False, problem, row_raw)
+        else:
+            verdict = judge_gradient(manual[name], g_auto, name, context)
+            findings = row_raw + verdict.findings
+            ok = verdict.passed and not row_raw
+            problem = "" if ok else "; ".join(
+                [str(f) for f in row_raw]
+                + ([f"relative error {verdict.rel:.2g} against autograd"] if not verdict.passed else [])
+                + [str(f) for f in verdict.findings if not f.accepted]
+            )
+            if not verdict.passed and not verdict.findings:
+                problem += "; no entry of the catalogue explains the difference"
+            row = GradientRow(name, tuple(g_auto.shape), verdict.abs, verdict.rel, None, ok, problem, findings)
+        if g_num is not None:
+            n_ok, row.numeric_rel, _ = numeric_tol.accepts(g_num, g_auto)
+            if not n_ok:
+                row.problem = (row.problem + "; " if row.problem else "") + (
+                    f"autograd disagrees with the numeric gradient (relative error {row.numeric_rel:.2g}): "
+                    "is the forward pass differentiable here (a kink of ReLU within h)?"
+                )
+                row.passed = False
+        report.rows.append(row)
+    report.findings = [f for fs in by_symbol.values() for f in fs]
+    if layers and not report.passed:
+        got = {**manual_outputs, **(manual or {})}
+        report.located = first_wrong_layer(_places(layers, owners), got, {**auto_outputs, **auto}, dtype)
+    return report
