@@ -24,6 +24,7 @@ from cs229nn.check.metrics import tolerance
 from cs229nn.validate import shape_str
 
 Fields = Dict[str, str]
+UNEXPLAINED = "no entry of the catalogue explains the difference"
 
 
 @dataclass
@@ -161,7 +162,7 @@ def _transposed_weight(got, expected, ctx):
 
 
 def _spatial_size_off(got, like, ctx):
-    if got.dim() != 4 or like.dim() != 4 or got.shape[:2] != like.shape[:2]:
+    if got.dim() != 4 or like.dim() != 4 or got.shape[:2] != like.shape[:2] or got.shape == like.shape:
         return None
     return {"detail": f": its spatial size is {shape_str(got.shape[2:])}, the input's is {shape_str(like.shape[2:])} (crop the p-pixel border, step by s)"}
 
@@ -331,7 +332,7 @@ CATALOGUE_LIST: List[Mistake] = [
             ALGORITHM_4, None, "run"),
     Mistake("wrong_dtype", "{grad} is {got}; it must be {want}, like its input", ALGORITHM_4, None, "run"),
     Mistake("wrong_device", "{grad} is on {got}; it must be on {want}, like its input", ALGORITHM_4, None, "run"),
-    Mistake("backward_raised", "the backward raised {detail}", ALGORITHM_4, None, "run"),
+    Mistake("function_raised", "your Function raised {detail}", ALGORITHM_4, None, "run"),
     Mistake("wrong_forward", "the forward output differs from the reference (relative error {rel}): gradients of a wrong function can still agree with each other",
             "Ma §2, eq. 2.12–2.13", None, "run"),
 ]

@@ -10,12 +10,12 @@ names the first wrong step (:func:`cs229nn.check.judge.first_wrong_layer`).
 
 import copy
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
-from cs229nn.check.catalogue import Context, Finding, finding
+from cs229nn.check.catalogue import UNEXPLAINED, Context, Finding, diagnose, finding
 from cs229nn.check.judge import Place, check_raw_gradients, first_wrong_layer, judge_gradient
 from cs229nn.check.metrics import tolerance
 from cs229nn.check.numeric import numeric_gradient, require_finite
@@ -86,8 +86,8 @@ class _ChainTrace:
             h.remove()
 
 
-def _places(layers: Sequence[Layer], params: Dict[int, List[Tuple[str, torch.nn.Module]]]) -> List[Place]:
-    """From the loss down: ∂J/∂(output of the last layer), its parameters, the output below, …"""
+def _places(layers: Sequence[Layer], params: Dict[int, List[Tuple[str, torch.nn.Module]]], inputs: Sequence[str]) -> List[Place]:
+    """From the loss down: ∂J/∂(output of the last layer), its parameters, the output below, …, the inputs."""
     places = []
     consumer_step, consumer_layer = "the loss's backward δ^[r] = ∂J/∂z^[r] (Ma §3, eq. 3.16 for the squared loss)", None
     for layer in reversed(layers):
@@ -95,7 +95,7 @@ def _places(layers: Sequence[Layer], params: Dict[int, List[Tuple[str, torch.nn.
         for symbol, _ in params.get(id(layer.module), []):
             places.append(Place(symbol, _parameter_step(symbol), layer.layer))
         consumer_step, consumer_layer = layer.input_step, layer.layer
-    return places
+    return places + [Place(name, consumer_step, consumer_layer) for name in inputs]
 
 
 def _parameter_step(symbol: str) -> str:
@@ -110,13 +110,15 @@ def _parameter_step(symbol: str) -> str:
 # ---- raw outputs of the graph's custom Functions ---------------------------------------------
 
 
-def _raw_findings(calls, fed, symbol_of_tensor: Dict[int, str], symbol_of_node: Dict[object, str], context: Context) -> List[Finding]:
-    """check_raw_gradients for every custom Function node the engine reached."""
-    findings = []
+def _raw_findings(
+    calls, fed, symbol_of_tensor: Dict[int, str], symbol_of_node: Dict[object, str], context: Context
+) -> Tuple[List[Finding], Dict[str, torch.Tensor]]:
+    """check_raw_gradients for every custom Function node the engine reached; also symbol -> raw gradient."""
+    findings, returned = [], {}
     for call in calls:
         node = call.node
         if call.error is not None:
-            findings.append(finding("backward_raised", "", {"detail": f"in {node.name()}: {call.error}"}))
+            findings.append(finding("function_raised", "", {"detail": f"in {node.name()}: {call.error}"}))
             continue
         n_inputs = len(node.needs_input_grad)
         if len(call.raw) != n_inputs:
@@ -137,7 +139,8 @@ def _raw_findings(calls, fed, symbol_of_tensor: Dict[int, str], symbol_of_node: 
             symbols.append(symbol)
             needs.append(like is not None)
         findings += check_raw_gradients(call.raw[: len(likes)], likes, symbols, needs, [context] * len(likes))
-    return findings
+        returned.update((symbol, g) for symbol, g, need in zip(symbols, call.raw, needs) if need and isinstance(g, torch.Tensor))
+    return findings, returned
 
 
 # ---- the comparison ------------------------------------------------------------------------
@@ -202,8 +205,11 @@ def compare_gradients(
                 for local, p in module.named_parameters(recurse=False):
                     if p.requires_grad:
                         full = f"{module_name}.{local}" if module_name else local
-                        wrt.append((symbols.get(full, full), p))
-                        owners.setdefault(id(module), []).append((symbols.get(full, full), module))
+                        symbol = symbols.get(full, full)
+                        if any(symbol == taken for taken, _ in wrt):  # two layers without a layer index: both "b"
+                            symbol = f"{symbol} ({full})"
+                        wrt.append((symbol, p))
+                        owners.setdefault(id(module), []).append((symbol, module))
         return m, xs, y, wrt, owners
 
     upstream: List[torch.Tensor] = []  # the fixed random R, made on first use
@@ -239,15 +245,15 @@ def compare_gradients(
         grads, error, calls, fed = graph_backward(J, tensors)
         symbol_of_tensor = {id(t): name for name, t in wrt}
         symbol_of_node = {layer.output.grad_fn: layer.symbol for layer in layers}
-        raw = _raw_findings(calls, fed, symbol_of_tensor, symbol_of_node, context) if mode == "manual" else []
+        raw, returned = _raw_findings(calls, fed, symbol_of_tensor, symbol_of_node, context) if mode == "manual" else ([], {})
         if error is not None and not raw:
-            raw = [finding("backward_raised", "", {"detail": error.splitlines()[0]})]
+            raw = [finding("function_raised", "", {"detail": error.splitlines()[0]})]
         params = {name: torch.zeros_like(t) if g is None else g for (name, t), g in zip(wrt, grads)} if grads else None
         outputs = {layer.symbol: g for layer, g in zip(layers, grads[len(wrt) :]) if g is not None} if grads else {}
-        return J.detach(), [name for name, _ in wrt], params, layers, outputs, owners, raw
+        return J.detach(), [name for name, _ in wrt], params, layers, outputs, owners, raw, returned
 
-    J_manual, wrt_names, manual, layers, manual_outputs, owners, raw = run("manual")
-    J_auto, _, auto, _, auto_outputs, _, _ = run("autograd")
+    J_manual, wrt_names, manual, layers, manual_outputs, owners, raw, returned = run("manual")
+    J_auto, _, auto, _, auto_outputs, _, _, _ = run("autograd")
 
     numeric_grads: List[Optional[torch.Tensor]] = [None] * len(wrt_names)
     if numeric:
@@ -267,9 +273,12 @@ def compare_gradients(
     for name, g_num in zip(wrt_names, numeric_grads):
         g_auto = auto[name]
         row_raw = by_symbol.pop(name, [])
+        if name in returned and returned[name].shape != g_auto.shape:
+            # shaped wrongly: now that the right gradient is known, its numbers can tell a transposed W
+            row_raw = judge_gradient(returned[name], g_auto, name, context).findings or row_raw
         if manual is None:
             verdict = None
-            problem = "; ".join(str(f) for f in row_raw) or "not checked: torch's engine stopped the backward (see above)"
+            problem = "; ".join(str(f) for f in row_raw) or "not checked: torch stopped the backward at the wrong gradient reported here"
             row = GradientRow(name, tuple(g_auto.shape), float("nan"), float("nan"), None, False, problem, row_raw)
         else:
             verdict = judge_gradient(manual[name], g_auto, name, context)
@@ -281,7 +290,7 @@ def compare_gradients(
                 + [str(f) for f in verdict.findings if not f.accepted]
             )
             if not verdict.passed and not verdict.findings:
-                problem += "; no entry of the catalogue explains the difference"
+                problem += "; " + UNEXPLAINED
             row = GradientRow(name, tuple(g_auto.shape), verdict.abs, verdict.rel, None, ok, problem, findings)
         if g_num is not None:
             n_ok, row.numeric_rel, _ = numeric_tol.accepts(g_num, g_auto)
@@ -294,6 +303,24 @@ def compare_gradients(
         report.rows.append(row)
     report.findings = [f for fs in by_symbol.values() for f in fs]
     if layers and not report.passed:
-        got = {**manual_outputs, **(manual or {})}
-        report.located = first_wrong_layer(_places(layers, owners), got, {**auto_outputs, **auto}, dtype)
+        got, expected = {**manual_outputs, **(manual or {})}, {**auto_outputs, **auto}
+        inputs_checked = [name for name, x in zip(names, inputs) if x.is_floating_point()]
+        report.located = first_wrong_layer(_places(layers, owners, inputs_checked), got, expected, dtype)
+        if report.located is not None:
+            _name_the_located_mistake(report, got, expected, context)
     return report
+
+
+def _name_the_located_mistake(report: GradientReport, got, expected, context: Context) -> None:
+    """Diagnose the first wrong gradient itself, and mark the rows that only inherit it."""
+    place, above = report.located.place, report.located.last_right
+    if above is not None and above.symbol.startswith("a^[") and place.symbol.startswith("z^["):
+        # an activation's backward: δ = ∂J/∂a ⊙ g′(z), so "g′ missing" means δ equals the right ∂J/∂a
+        variants = {"missing_g_prime": [("", expected[above.symbol])]}
+        found = diagnose(got[place.symbol], expected[place.symbol], place.symbol, replace(context, variants=variants))
+        if found is not None:
+            report.findings.append(found)
+    below = {p.symbol for p in report.located.inherited}
+    for row in report.failures:
+        if row.name in below and not row.findings:
+            row.problem = row.problem.replace(UNEXPLAINED, f"inherited from the error in layer {place.layer} (see where:)")

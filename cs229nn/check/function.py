@@ -4,7 +4,7 @@ from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 import torch
 
-from cs229nn.check.catalogue import Context, Finding, finding
+from cs229nn.check.catalogue import UNEXPLAINED, Context, Finding, finding
 from cs229nn.check.judge import check_raw_gradients, judge_gradient
 from cs229nn.check.metrics import tolerance
 from cs229nn.check.numeric import numeric_gradient
@@ -127,7 +127,7 @@ def _check_case(report, function, ref, operation, case, inputs, symbols, needs, 
     raw = raw_backward(function, inputs, upstream64.to(dtype), case.args, needs)
     in_place: List[Finding] = [finding("in_place_saved", symbols[i], {"detail": detail}) for i, detail in raw.in_place.items()]
     if raw.error is not None:
-        report.findings.append(finding("backward_raised", "", {"detail": raw.error.splitlines()[0]}))
+        report.findings.append(finding("function_raised", "", {"detail": raw.error.splitlines()[0]}))
     elif ref is not None:
         ok, rel, _ = tolerance("manual", dtype).accepts(raw.output.double(), out_ref.detach())
         if not ok and report.forward_passed:
@@ -159,6 +159,6 @@ def _check_case(report, function, ref, operation, case, inputs, symbols, needs, 
         problem = "" if ok else "; ".join(
             ([f"relative error {verdict.rel:.2g} against the {report.against}"] if verdict.rel == verdict.rel and not verdict.passed else [])
             + [str(f) for f in findings if not f.accepted]
-            + (["no entry of the catalogue explains the difference"] if not verdict.passed and not verdict.findings else [])
+            + ([UNEXPLAINED] if not verdict.passed and not verdict.findings else [])
         )
         report.rows.append(GradientRow(symbol, tuple(inputs[i].shape), verdict.abs, verdict.rel, None, ok, problem, findings))

@@ -31,6 +31,11 @@ class RawBackward:
     in_place: Dict[int, str] = field(default_factory=dict)
 
 
+def _same(x: torch.Tensor, y: torch.Tensor) -> bool:
+    """Bit for bit, NaN equal to NaN (a NaN gradient twice is not evidence of an in-place change)."""
+    return x.shape == y.shape and bool(torch.eq(x, y).logical_or(x.isnan() & y.isnan()).all())
+
+
 def _as_tuple(value) -> tuple:
     return value if isinstance(value, tuple) else (value,)
 
@@ -63,7 +68,7 @@ def raw_backward(
         result.error = f"in forward: {type(e).__name__}: {e}"
         return result
     out = outputs[0]
-    result.output = out.detach()
+    result.output = out.detach().clone()  # a backward that changes its saved output must not change this
     if out.grad_fn is None:
         result.error = "forward's output has no grad_fn: did forward detach it, or no input require a gradient?"
         return result
@@ -77,20 +82,23 @@ def raw_backward(
                 calls.append(_detached(_as_tuple(out.grad_fn.apply(incoming, *extra))))
         except Exception as e:
             if "modified by an inplace operation" in str(e):
-                for i in range(len(xs)):
-                    result.in_place[i] = "torch reports a saved tensor modified by an in-place operation before backward"
-            result.error = f"in backward: {type(e).__name__}: {e}"
+                when = "by the first call of backward" if calls else "before backward"
+                for i, need in enumerate(needs):
+                    if need:
+                        result.in_place.setdefault(i, f"torch reports a saved tensor modified by an in-place operation {when}")
+            if not calls:  # the second call failing is the in-place evidence, not an error of the backward
+                result.error = f"in backward: {type(e).__name__}: {e}"
             break
-        if not torch.equal(incoming, upstream):
+        if not _same(incoming, upstream):
             result.in_place.setdefault(0, "backward changed its incoming gradient ∂J/∂(output) in place")
     if calls:
         result.raw = calls[0]
     if len(calls) == 2:
         for i, (first, second) in enumerate(zip(*calls)):
-            if isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and not torch.equal(first, second):
+            if isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and not _same(first, second):
                 result.in_place.setdefault(i, "a second call of backward gives another result: backward changes a saved tensor in place")
     for i, (x, x0) in enumerate(zip(xs, before)):
-        if not torch.equal(x.detach(), x0):
+        if not _same(x.detach(), x0):
             result.in_place.setdefault(i, "forward or backward changed this input in place")
     return result
 

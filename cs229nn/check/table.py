@@ -76,24 +76,23 @@ class GradientReport:
 
     def __str__(self) -> str:
         dtype = str(self.dtype).replace("torch.", "")
-        manual_head = f"manual vs {self.against}"
-        lines = [
-            f"{self.title} — {dtype} on {self.device}",
-            f"  {'gradient':<14}{'shape':<14}{manual_head:>24}{'numeric vs autograd' if self.against == 'autograd' else '':>22}",
-            f"  {'':<14}{'':<14}{'max abs':>12}{'rel error':>12}{'rel error':>22}",
-        ]
+        numeric_column = self.against == "autograd"  # check_function has one comparison only
+        head = f"  {'gradient':<14}{'shape':<14}{'manual vs ' + self.against:>24}"
+        sub = f"  {'':<14}{'':<14}{'max abs':>12}{'rel error':>12}"
+        if numeric_column:
+            head, sub = head + f"{'numeric vs autograd':>22}", sub + f"{'rel error':>22}"
+        lines = [f"{self.title} — {dtype} on {self.device}", head, sub]
         for r in self.rows:
-            numeric = "-" if r.numeric_rel is None else f"{r.numeric_rel:.1e}"
+            numeric = f"{_number(r.numeric_rel) if r.numeric_rel is not None else '-':>22}" if numeric_column else ""
             lines.append(
                 f"  {'∂J/∂' + r.name:<14}{shape_str(r.shape):<14}{_number(r.manual_abs):>12}{_number(r.manual_rel):>12}"
-                f"{numeric:>22}   {'ok' if r.passed else 'FAIL'}"
+                f"{numeric}   {'ok' if r.passed else 'FAIL'}"
             )
         manual, numeric = tolerance("manual", self.dtype), tolerance("numeric", self.dtype)
         if not self.forward_passed:
-            lines.append(
-                f"  forward pass wrong: its output differs from the {self.against} one by relative error {self.forward_rel:.2g} "
-                "(gradients of a wrong function can still agree with each other)"
-            )
+            how = ("has inf or NaN where the reference's is finite" if self.forward_rel != self.forward_rel
+                   else f"differs from the {self.against} one by relative error {self.forward_rel:.2g}")
+            lines.append(f"  forward pass wrong: its output {how} (gradients of a wrong function can still agree with each other)")
         for f in self.findings:
             lines.append(f"  {'note' if f.accepted else 'wrong'}: {f}")
         if self.passed:
@@ -102,10 +101,9 @@ class GradientReport:
             lines.append(
                 f"  {every} {plural(len(self.rows), 'gradient')} {agree} (limits: manual {manual.rel:.0e}, numeric {numeric.rel:.0e} relative)"
             )
-        for r in self.rows:
-            if not r.passed or r.findings:
-                lines.append(f"  {r.describe()}")
         if self.located is not None:
             lines.append(f"  where: {self.located}")
+        # one line per distinct diagnosis: the same mistake in several drawn shapes is said once
+        lines += dict.fromkeys(f"  {r.describe()}" for r in self.rows if not r.passed or r.findings)
         lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)

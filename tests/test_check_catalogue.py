@@ -1,0 +1,126 @@
+"""Every catalogue entry is named for a deliberately wrong Function; correct variants pass."""
+
+import pytest
+import torch
+
+import student_functions as student
+from cs229nn.check import CATALOGUE, CATALOGUE_LIST, check_function
+from cs229nn.functional import LinearFunction
+
+WRONG = [
+    # (student Function, reference operation, the catalogue id the report must name)
+    (student.TransposedW, "linear", "transposed_weight"),
+    (student.BiasNotSummed, "linear", "bias_not_summed"),
+    (student.BiasSummedOverUnits, "linear", "bias_summed_wrong_dim"),
+    (student.WrongSignLinear, "linear", "wrong_sign"),
+    (student.TooFewGradients, "linear", "wrong_count"),
+    (student.NoneForW, "linear", "missing_gradient"),
+    (student.Float32Gradients, "linear", "wrong_dtype"),
+    (student.MissingGPrime, "sigmoid", "missing_g_prime"),
+    (student.ReLUMissingGPrime, "relu", "missing_g_prime"),
+    (student.SigmoidOfA, "sigmoid", "g_prime_wrong_point"),
+    (student.TanhWithZ, "tanh", "g_prime_wrong_point"),
+    (student.SquaredLossWithoutHalf, "squared_loss", "squared_loss_half"),
+    (student.SquaredLossSum, "squared_loss", "mean_vs_sum"),
+    (student.SquaredLossWrongSign, "squared_loss", "wrong_sign"),
+    (student.SoftmaxWithoutMax, "softmax_cross_entropy", "softmax_no_max"),
+    (student.BCEWithLogZero, "binary_cross_entropy", "log_zero_bce"),
+    (student.LeakyReLUWrongSlope, "leaky_relu", "leaky_relu_slope"),
+    (student.ELUWrongForNegatives, "elu", "elu_negative"),
+    (student.ConvFilterRotated, "conv2d", "conv_filter_rotated"),
+    (student.ConvInputNotFlipped, "conv2d", "conv_input_not_flipped"),
+    (student.ConvFilterPaddingOff, "conv2d", "conv_stride_padding"),
+    (student.ConvInputNotCropped, "conv2d", "conv_stride_padding"),
+    (student.PoolToEveryTie, "max_pool2d", "pool_all_ties"),
+    (student.PoolRowColumnSwapped, "max_pool2d", "pool_wrong_position"),
+    (student.SigmoidInPlace, "sigmoid", "in_place_saved"),
+]
+
+
+@pytest.mark.parametrize("function, reference, mistake", WRONG, ids=[f"{m}-{f.__name__}" for f, _, m in WRONG])
+def test_a_wrong_function_is_reported_with_its_named_mistake(function, reference, mistake):
+    report = check_function(function, reference)
+    assert not report.passed, str(report)
+    assert mistake in report.mistakes, str(report)
+    text = str(report)
+    assert CATALOGUE[mistake].citation in text  # every failing row carries its equation
+
+
+def test_every_catalogue_mistake_has_a_message_and_a_citation_naming_its_notes():
+    for m in CATALOGUE_LIST:
+        assert m.message and "\n" not in m.message, m.id
+        assert any(notes in m.citation for notes in ("Ma ", "Ng ", "CS229 slides", "CS229 backprop notes")), m.id
+
+
+def test_the_value_catalogue_is_covered_by_a_wrong_function():
+    """Each entry with a detector (but the generic fallbacks) has a wrong Function above that trips it."""
+    generic = {"wrong_shape", "non_finite", "scaled", "all_zeros", "relu_zero_convention"}
+    covered = {m for _, _, m in WRONG}
+    assert {m.id for m in CATALOGUE_LIST if m.detector is not None} - generic <= covered
+
+
+def test_bias_not_summed_message_is_exact():
+    report = check_function(student.BiasNotSummed, "linear")
+    assert ("∂J/∂b^[1] has shape (5, 4) = (n, m); it must be (m,) = (4,): sum δ over the examples "
+            "(Ma §3, Claim 3.2, eq. 3.11") in str(report)
+    assert "index" not in str(report)
+
+
+def test_transposed_hint_only_when_the_numbers_are_transposed():
+    """A gradient whose shape is W's transposed but whose numbers are not is a wrong shape, not a transpose."""
+    report = check_function(student.linear(lambda d, a, W: (d @ W, torch.ones(W.shape[1], W.shape[0], dtype=d.dtype), d.sum(0))), "linear")
+    assert "wrong_shape" in report.mistakes and "transposed_weight" not in report.mistakes
+
+
+def test_relu_prime_at_zero_is_a_convention_both_ways():
+    ours = check_function(student.ReLUNotesConvention, "relu")
+    assert ours.passed, str(ours)
+    assert "relu_zero_convention" in ours.mistakes and "ReLU′(0) = 1" in str(ours)
+    torch_convention = check_function(student.activation(torch.relu, lambda G, z, a: G * (z > 0).to(G)), "relu")
+    assert torch_convention.passed and torch_convention.mistakes == []
+
+
+CORRECT = [
+    (student.CorrectLinear, "linear"),
+    (student.EinsumLinear, "linear"),
+    (student.ReorderedLinear, "linear"),
+    (student.ColumnLinear, "linear"),
+    (student.SigmoidFromZ, "sigmoid"),
+    (student.SquaredLossGradientForY, "squared_loss"),
+    (student.SoftmaxWithLogSumExp, "softmax_cross_entropy"),
+    (student.ReLUNotesConvention, "relu"),
+]
+
+
+@pytest.mark.parametrize("function, reference", CORRECT, ids=[f.__name__ + "-" + r for f, r in CORRECT])
+def test_correct_but_different_implementations_pass(function, reference):
+    report = check_function(function, reference)
+    assert report.passed, str(report)
+
+
+def test_float32_passes_with_the_documented_tolerance():
+    report = check_function(LinearFunction, "linear", dtype=torch.float32)
+    assert report.passed, str(report)
+    assert report.dtype == torch.float32 and max(r.manual_rel for r in report.rows) > 1e-12  # float32 rounding is visible
+
+
+def test_check_function_without_reference_uses_finite_differences_and_says_so():
+    report = check_function(student.CorrectLinear, shapes=[((5, 3), (4, 3), (4,)), ((1, 2), (3, 2), (3,))])
+    assert report.passed, str(report)
+    assert "cannot catch a wrong forward" in str(report) and report.against == "numeric"
+    wrong = check_function(student.BiasNotSummed, shapes=[((5, 3), (4, 3), (4,))], symbols=["a^[0]", "W^[1]", "b^[1]"])
+    assert wrong.mistakes == ["bias_not_summed"]
+
+
+def test_check_function_draws_batch_one_and_non_square_weights():
+    shapes = {r.shape for r in check_function(student.CorrectLinear, "linear").rows}
+    assert (1, 3) in shapes and (4, 3) in shapes and (2, 3) in shapes
+
+
+def test_check_function_is_reproducible_and_refuses_unknown_operations():
+    first, second = (str(check_function(student.SquaredLossSum, "squared_loss", seed=3)) for _ in range(2))
+    assert first == second
+    with pytest.raises(ValueError, match="unknown operation 'lineer'"):
+        check_function(student.CorrectLinear, "lineer")
+    with pytest.raises(TypeError, match="shapes="):
+        check_function(student.CorrectLinear)
