@@ -124,3 +124,11 @@ def test_check_function_is_reproducible_and_refuses_unknown_operations():
         check_function(student.CorrectLinear, "lineer")
     with pytest.raises(TypeError, match="shapes="):
         check_function(student.CorrectLinear)
+
+
+def test_docs_list_every_catalogue_entry():
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "checker.md").read_text(encoding="utf-8")
+    missing = [m.id for m in CATALOGUE_LIST if f"`{m.id}`" not in text or m.citation not in text]
+    assert not missing, f"docs/checker.md lacks {missing}"

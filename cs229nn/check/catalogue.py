@@ -333,8 +333,6 @@ CATALOGUE_LIST: List[Mistake] = [
     Mistake("wrong_dtype", "{grad} is {got}; it must be {want}, like its input", ALGORITHM_4, None, "run"),
     Mistake("wrong_device", "{grad} is on {got}; it must be on {want}, like its input", ALGORITHM_4, None, "run"),
     Mistake("function_raised", "your Function raised {detail}", ALGORITHM_4, None, "run"),
-    Mistake("wrong_forward", "the forward output differs from the reference (relative error {rel}): gradients of a wrong function can still agree with each other",
-            "Ma §2, eq. 2.12–2.13", None, "run"),
 ]
 CATALOGUE: Dict[str, Mistake] = {m.id: m for m in CATALOGUE_LIST}
 
