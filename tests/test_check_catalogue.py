@@ -132,3 +132,10 @@ def test_docs_list_every_catalogue_entry():
     text = (Path(__file__).parent.parent / "docs" / "checker.md").read_text(encoding="utf-8")
     missing = [m.id for m in CATALOGUE_LIST if f"`{m.id}`" not in text or m.citation not in text]
     assert not missing, f"docs/checker.md lacks {missing}"
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_check_function_on_cuda_names_the_same_mistakes():
+    assert check_function(LinearFunction, "linear", device="cuda").passed
+    assert check_function(student.BiasNotSummed, "linear", device="cuda").mistakes == ["bias_not_summed"]
+    assert "conv_filter_rotated" in check_function(student.ConvFilterRotated, "conv2d", device="cuda").mistakes

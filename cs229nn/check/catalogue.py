@@ -60,8 +60,7 @@ class Mistake:
     id: str
     message: str
     citation: str
-    detector: Optional[Detector]
-    level: str = "value"  # "shape": got is shaped wrongly; "value": same shape, wrong numbers; "run": seen while running
+    detector: Optional[Detector]  # None: seen while running the Function (count, None, dtype, in-place), not by comparing
     convention: bool = False  # a legitimate choice: accepted, and named
 
     def describe(self, symbol: str, fields: Optional[Fields] = None) -> str:
@@ -325,14 +324,14 @@ CATALOGUE_LIST: List[Mistake] = [
     Mistake("all_zeros", "{grad} is all zeros: did backward return zeros, or skip this input?", ALGORITHM_4, _all_zeros),
     # seen while running the student's Function rather than by comparing two gradients
     Mistake("in_place_saved", "{grad}: {detail}; clone before changing a tensor in place (x = x.clone()), or use out-of-place ops",
-            "Ma §3, Algorithm 4, line 1: the backward needs the stored z^[k], a^[k] unchanged", None, "run"),
+            "Ma §3, Algorithm 4, line 1: the backward needs the stored z^[k], a^[k] unchanged", None),
     Mistake("missing_gradient", "{grad} is {got} but its input needs a gradient: return one gradient tensor per input of forward",
-            ALGORITHM_4, None, "run"),
+            ALGORITHM_4, None),
     Mistake("wrong_count", "backward returned {got} values; forward takes {want} inputs ({symbols}): return one per input, None where none is needed",
-            ALGORITHM_4, None, "run"),
-    Mistake("wrong_dtype", "{grad} is {got}; it must be {want}, like its input", ALGORITHM_4, None, "run"),
-    Mistake("wrong_device", "{grad} is on {got}; it must be on {want}, like its input", ALGORITHM_4, None, "run"),
-    Mistake("function_raised", "your Function raised {detail}", ALGORITHM_4, None, "run"),
+            ALGORITHM_4, None),
+    Mistake("wrong_dtype", "{grad} is {got}; it must be {want}, like its input", ALGORITHM_4, None),
+    Mistake("wrong_device", "{grad} is on {got}; it must be on {want}, like its input", ALGORITHM_4, None),
+    Mistake("function_raised", "your Function raised {detail}", ALGORITHM_4, None),
 ]
 CATALOGUE: Dict[str, Mistake] = {m.id: m for m in CATALOGUE_LIST}
 

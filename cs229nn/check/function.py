@@ -37,6 +37,7 @@ def check_function(
     symbols: Optional[Sequence[str]] = None,
     needs_grad: Optional[Sequence[bool]] = None,
     dtype: torch.dtype = torch.float64,
+    device: Optional[torch.device] = None,
     title: Optional[str] = None,
 ) -> GradientReport:
     """Check one ``torch.autograd.Function`` the way the grader does.
@@ -62,6 +63,7 @@ def check_function(
         args: the non-tensor arguments after the tensors (slope, stride, reduction, …).
         symbols, needs_grad: the inputs' notes symbols and which need a gradient.
         dtype: the dtype the Function runs in; the reference runs in float64.
+        device: where it runs (default: the CPU); inputs are drawn on the CPU, then moved.
         title: the report's title (default: the Function's name).
     """
     operation: Optional[Operation] = None
@@ -82,12 +84,13 @@ def check_function(
     symbols = list(symbols or (operation.symbols if operation else [f"x{i}" for i in range(count)]))
     draw = operation.draw if operation else _draw_gaussians
 
-    report = GradientReport(title or getattr(function, "__name__", type(function).__name__), dtype, torch.device("cpu"),
+    device = torch.device(device) if device is not None else torch.device("cpu")
+    report = GradientReport(title or getattr(function, "__name__", type(function).__name__), dtype, device,
                             against="reference" if ref is not None else "numeric")
     if ref is None:
         report.notes.append(NO_REFERENCE_NOTE)
     for i, case in enumerate(cases):
-        inputs = draw(torch.Generator().manual_seed(seed + i), case.shapes, dtype)
+        inputs = [t.to(device) for t in draw(torch.Generator().manual_seed(seed + i), case.shapes, dtype)]
         needs = list(needs_grad or (operation.needs_grad if operation else [t.is_floating_point() for t in inputs]))
         _check_case(report, function, ref, operation, case, inputs, symbols, needs, seed + i)
     return report
@@ -103,7 +106,7 @@ def _check_case(report, function, ref, operation, case, inputs, symbols, needs, 
         with torch.no_grad():
             out_ref = _first_output(function.apply(*[t.clone() for t in inputs64], *case.args))
     g = torch.Generator().manual_seed(seed + 7919)
-    upstream64 = 2 * torch.rand(out_ref.shape, generator=g, dtype=torch.float64) - 1
+    upstream64 = (2 * torch.rand(out_ref.shape, generator=g, dtype=torch.float64) - 1).to(out_ref.device)
     if ref is not None:
         wanted = [x for x, need in zip(xs, needs) if need]
         grads = iter(torch.autograd.grad(out_ref, wanted, upstream64, allow_unused=True))
