@@ -79,6 +79,10 @@ TanhWithZ = activation(torch.tanh, lambda G, z, a: G * (1 - z**2))
 SigmoidFromZ = activation(torch.sigmoid, lambda G, z, a: G * torch.sigmoid(z) * (1 - torch.sigmoid(z)))  # correct
 ReLUNotesConvention = activation(torch.relu, lambda G, z, a: G * (z >= 0).to(G))  # correct: 1{z ≥ 0}
 ReLUMissingGPrime = activation(torch.relu, lambda G, z, a: G)
+SigmoidDividingByZero = activation(torch.sigmoid, lambda G, z, a: G * a * (1 - a) / (z - z))
+SigmoidTimesThree = activation(torch.sigmoid, lambda G, z, a: 3 * G * a * (1 - a))
+SigmoidZeros = activation(torch.sigmoid, lambda G, z, a: torch.zeros_like(G))
+SigmoidRaising = activation(torch.sigmoid, lambda G, z, a: G @ a)  # a matrix product where ⊙ is meant
 
 
 class _WithParameter(Function):

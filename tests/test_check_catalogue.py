@@ -34,6 +34,10 @@ WRONG = [
     (student.PoolToEveryTie, "max_pool2d", "pool_all_ties"),
     (student.PoolRowColumnSwapped, "max_pool2d", "pool_wrong_position"),
     (student.SigmoidInPlace, "sigmoid", "in_place_saved"),
+    (student.SigmoidDividingByZero, "sigmoid", "non_finite"),
+    (student.SigmoidTimesThree, "sigmoid", "scaled"),
+    (student.SigmoidZeros, "sigmoid", "all_zeros"),
+    (student.SigmoidRaising, "sigmoid", "function_raised"),
 ]
 
 
@@ -52,11 +56,10 @@ def test_every_catalogue_mistake_has_a_message_and_a_citation_naming_its_notes()
         assert any(notes in m.citation for notes in ("Ma ", "Ng ", "CS229 slides", "CS229 backprop notes")), m.id
 
 
-def test_the_value_catalogue_is_covered_by_a_wrong_function():
-    """Each entry with a detector (but the generic fallbacks) has a wrong Function above that trips it."""
-    generic = {"wrong_shape", "non_finite", "scaled", "all_zeros", "relu_zero_convention"}
-    covered = {m for _, _, m in WRONG}
-    assert {m.id for m in CATALOGUE_LIST if m.detector is not None} - generic <= covered
+def test_the_catalogue_is_covered_by_wrong_functions():
+    """Each entry has a wrong Function above that trips it, or a test of its own below (or, for wrong_device, on CUDA)."""
+    elsewhere = {"wrong_shape", "relu_zero_convention", "wrong_device"}
+    assert {m.id for m in CATALOGUE_LIST} - elsewhere == {m for _, _, m in WRONG}
 
 
 def test_bias_not_summed_message_is_exact():
@@ -139,3 +142,5 @@ def test_check_function_on_cuda_names_the_same_mistakes():
     assert check_function(LinearFunction, "linear", device="cuda").passed
     assert check_function(student.BiasNotSummed, "linear", device="cuda").mistakes == ["bias_not_summed"]
     assert "conv_filter_rotated" in check_function(student.ConvFilterRotated, "conv2d", device="cuda").mistakes
+    on_cpu = student.linear(lambda d, a, W: (d @ W, (d.t() @ a).cpu(), d.sum(0)))
+    assert check_function(on_cpu, "linear", device="cuda").mistakes == ["wrong_device"]

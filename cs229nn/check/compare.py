@@ -118,7 +118,11 @@ def _raw_findings(
     for call in calls:
         node = call.node
         if call.error is not None:
-            findings.append(finding("function_raised", "", {"detail": f"in {node.name()}: {call.error}"}))
+            if "modified by an inplace operation" in call.error:  # the engine's own call changed a saved tensor
+                findings.append(finding("in_place_saved", f"(the inputs of {node.name()})",
+                                        {"detail": "a second call of backward finds a saved tensor changed in place"}))
+            else:
+                findings.append(finding("function_raised", "", {"detail": f"in {node.name()}: {call.error}"}))
             continue
         n_inputs = len(node.needs_input_grad)
         if len(call.raw) != n_inputs:

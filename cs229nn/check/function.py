@@ -152,7 +152,7 @@ def _check_case(report, function, ref, operation, case, inputs, symbols, needs, 
         got = raw.raw[i] if raw.raw is not None else None
         if raw.raw is None:
             report.rows.append(GradientRow(symbol, tuple(inputs[i].shape), float("nan"), float("nan"), None, False,
-                                           "; ".join(map(str, mine)) or "not checked: see above", mine))
+                                           "; ".join(map(str, mine)) or "not checked: the Function raised (see above)", mine))
             continue
         verdict = judge_gradient(got if isinstance(got, torch.Tensor) else None, expected[i].to(dtype), symbol, contexts[i], comparison)
         if isinstance(got, torch.Tensor) and got.shape == inputs[i].shape:
