@@ -145,3 +145,18 @@ def test_tolerances_are_tight_enough_to_fail_a_slightly_wrong_backward():
     off32 = student.linear(lambda d, a, W: (d @ W, (1 + 1e-3) * (d.t() @ a), d.sum(0)))
     report32 = compare_gradients(student_linear(off32)(3, 4), randn(0, 5, 3).float(), numeric=False)
     assert [r.name for r in report32.failures] == ["W"]
+
+
+def test_the_grader_parent_judges_what_the_child_collected_without_student_code():
+    import pickle
+
+    from cs229nn.check import OPERATIONS, judge_function_outputs
+
+    sigmoid_op = OPERATIONS["sigmoid"]
+    inputs = sigmoid_op.draw(torch.Generator().manual_seed(0), sigmoid_op.cases[0].shapes, torch.float64)
+    upstream = randn(5, *inputs[0].shape)
+    sent = pickle.dumps(raw_backward(student.MissingGPrime, inputs, upstream))  # the child: tensors only
+    report = judge_function_outputs(pickle.loads(sent), inputs, upstream, "sigmoid", title="MissingGPrime")
+    assert report.mistakes == ["missing_g_prime"] and str(report).startswith("MissingGPrime")
+    right = judge_function_outputs(raw_backward(student.SigmoidFromZ, inputs, upstream), inputs, upstream, "sigmoid")
+    assert right.passed

@@ -15,7 +15,7 @@ See ``docs/checker.md`` for what a student sees.
 
 from cs229nn.check.catalogue import CATALOGUE, CATALOGUE_LIST, Context, Finding, Mistake, diagnose
 from cs229nn.check.compare import compare_gradients
-from cs229nn.check.function import check_function
+from cs229nn.check.function import check_function, judge_function_outputs, reference_gradients
 from cs229nn.check.judge import Localization, Place, Verdict, check_raw_gradients, first_wrong_layer, judge_gradient
 from cs229nn.check.operations import OPERATIONS
 from cs229nn.check.metrics import TOLERANCES, Tolerance, max_abs_error, rel_error, tolerance
@@ -44,10 +44,12 @@ __all__ = [
     "diagnose",
     "first_wrong_layer",
     "graph_backward",
+    "judge_function_outputs",
     "judge_gradient",
     "max_abs_error",
     "numeric_gradient",
     "raw_backward",
+    "reference_gradients",
     "rel_error",
     "tolerance",
 ]

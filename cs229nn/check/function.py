@@ -9,7 +9,7 @@ from cs229nn.check.judge import check_raw_gradients, judge_gradient
 from cs229nn.check.metrics import tolerance
 from cs229nn.check.numeric import numeric_gradient
 from cs229nn.check.operations import OPERATIONS, Case, Operation, Shapes
-from cs229nn.check.raw import raw_backward
+from cs229nn.check.raw import RawBackward, raw_backward
 from cs229nn.check.table import GradientReport, GradientRow
 
 NO_REFERENCE_NOTE = (
@@ -92,70 +92,129 @@ def check_function(
     for i, case in enumerate(cases):
         inputs = [t.to(device) for t in draw(torch.Generator().manual_seed(seed + i), case.shapes, dtype)]
         needs = list(needs_grad or (operation.needs_grad if operation else [t.is_floating_point() for t in inputs]))
-        _check_case(report, function, ref, operation, case, inputs, symbols, needs, seed + i)
+        if ref is not None:
+            out_ref, expected = reference_gradients(ref, inputs, None, case.args, needs)
+            upstream = _upstream(out_ref, seed + i)
+            out_ref, expected = reference_gradients(ref, inputs, upstream, case.args, needs)
+        else:
+            upstream = _upstream(_first_output(function.apply(*[t.detach().double() for t in inputs], *case.args)), seed + i)
+            out_ref, expected = None, _numeric_gradients(function, inputs, upstream, case.args, needs)
+        collected = raw_backward(function, inputs, upstream.to(dtype), case.args, needs)
+        _judge(report, collected, inputs, upstream, case.args, symbols, needs, expected, out_ref, operation)
     return report
 
 
-def _check_case(report, function, ref, operation, case, inputs, symbols, needs, seed) -> None:
-    dtype = report.dtype
-    inputs64 = [t.double() if t.is_floating_point() else t for t in inputs]
-    if ref is not None:
-        xs = [t.clone().requires_grad_(need) for t, need in zip(inputs64, needs)]
-        out_ref = _first_output(ref(*xs, *case.args))
-    else:
-        with torch.no_grad():
-            out_ref = _first_output(function.apply(*[t.clone() for t in inputs64], *case.args))
+def _upstream(output: torch.Tensor, seed: int) -> torch.Tensor:
+    """A fixed random ∂J/∂(output), uniform on [−1, 1], from its own stream (never equal to an input)."""
     g = torch.Generator().manual_seed(seed + 7919)
-    upstream64 = (2 * torch.rand(out_ref.shape, generator=g, dtype=torch.float64) - 1).to(out_ref.device)
-    if ref is not None:
-        wanted = [x for x, need in zip(xs, needs) if need]
-        grads = iter(torch.autograd.grad(out_ref, wanted, upstream64, allow_unused=True))
-        expected = [next(grads) if need else None for need in needs]
-        expected = [torch.zeros_like(x) if need and e is None else e for x, e, need in zip(xs, expected, needs)]
-    else:
-        copies = [t.clone() for t in inputs64]
-        wanted = [c for c, need in zip(copies, needs) if need]
-        numeric = iter(numeric_gradient(lambda: _first_output(function.apply(*copies, *case.args)), wanted, upstream=upstream64))
-        expected = [next(numeric) if need else None for need in needs]
+    return (2 * torch.rand(output.shape, generator=g, dtype=torch.float64) - 1).to(output.device)
 
-    variants = operation.variants(inputs64, upstream64, case.args) if operation else {}
-    n = inputs[0].shape[0] if inputs[0].dim() else None
-    contexts = [
-        Context(op=operation.name if operation else "", n=n, variants=variants.get(i, {}),
-                z=inputs64[0] if operation and operation.elementwise else None,
-                upstream=upstream64 if operation and operation.elementwise else None,
-                params=operation.params(case.args) if operation else {}, dtype=dtype)
+
+def reference_gradients(
+    reference: Callable[..., torch.Tensor],
+    inputs: Sequence[torch.Tensor],
+    upstream: Optional[torch.Tensor],
+    args: Sequence[object] = (),
+    needs_grad: Optional[Sequence[bool]] = None,
+) -> Tuple[torch.Tensor, List[Optional[torch.Tensor]]]:
+    """The trusted reference's output and, for ``upstream`` (if given), its gradients, all in float64 by autograd."""
+    needs = list(needs_grad) if needs_grad is not None else [t.is_floating_point() for t in inputs]
+    xs = [(t.detach().double() if t.is_floating_point() else t.detach()).requires_grad_(need) for t, need in zip(inputs, needs)]
+    out = _first_output(reference(*xs, *args))
+    if upstream is None:
+        return out.detach(), [None] * len(xs)
+    wanted = [x for x, need in zip(xs, needs) if need]
+    grads = iter(torch.autograd.grad(out, wanted, upstream.to(out), allow_unused=True))
+    expected = []
+    for x, need in zip(xs, needs):
+        g = next(grads) if need else None
+        expected.append(torch.zeros_like(x) if need and g is None else g)
+    return out.detach(), expected
+
+
+def _numeric_gradients(function, inputs, upstream, args, needs) -> List[Optional[torch.Tensor]]:
+    copies = [t.detach().double() if t.is_floating_point() else t for t in inputs]
+    wanted = [c for c, need in zip(copies, needs) if need]
+    numeric = iter(numeric_gradient(lambda: _first_output(function.apply(*copies, *args)), wanted, upstream=upstream))
+    return [next(numeric) if need else None for need in needs]
+
+
+def judge_function_outputs(
+    collected: RawBackward,
+    inputs: Sequence[torch.Tensor],
+    upstream: torch.Tensor,
+    reference: Union[str, Callable[..., torch.Tensor]],
+    args: Sequence[object] = (),
+    *,
+    symbols: Optional[Sequence[str]] = None,
+    needs_grad: Optional[Sequence[bool]] = None,
+    title: str = "",
+    report: Optional[GradientReport] = None,
+) -> GradientReport:
+    """Judge what a Function did on ``inputs`` (``collected`` by :func:`raw_backward`) against a trusted reference.
+
+    Data in, report out: this runs only the reference, never student code, so the
+    grader's parent can call it on what its sandboxed child sent back. ``reference``
+    is an operation's name (its diagnoses come with it) or an autograd function.
+    Pass ``report`` to append one more case to it.
+    """
+    operation = OPERATIONS[reference] if isinstance(reference, str) else None
+    ref = operation.reference if operation else reference
+    needs = list(needs_grad or (operation.needs_grad if operation else [t.is_floating_point() for t in inputs]))
+    symbols = list(symbols or (operation.symbols if operation else [f"x{i}" for i in range(len(inputs))]))
+    first = inputs[0]
+    report = report or GradientReport(title, first.dtype, first.device, against="reference")
+    out_ref, expected = reference_gradients(ref, inputs, upstream, args, needs)
+    _judge(report, collected, inputs, upstream, args, symbols, needs, expected, out_ref, operation)
+    return report
+
+
+def _contexts(operation: Optional[Operation], inputs, upstream, args, dtype) -> List[Context]:
+    """What the trusted side knows about each input's gradient: n, z, the upstream, the mistakes' variants."""
+    inputs64 = [t.detach().double() if t.is_floating_point() else t for t in inputs]
+    variants = operation.variants(inputs64, upstream, args) if operation else {}
+    elementwise = operation is not None and operation.elementwise
+    return [
+        Context(op=operation.name if operation else "", n=inputs[0].shape[0] if inputs[0].dim() else None,
+                variants=variants.get(i, {}), z=inputs64[0] if elementwise else None, upstream=upstream if elementwise else None,
+                params=operation.params(tuple(args)) if operation else {}, dtype=inputs[0].dtype)
         for i in range(len(inputs))
     ]
-    raw = raw_backward(function, inputs, upstream64.to(dtype), case.args, needs)
-    in_place: List[Finding] = [finding("in_place_saved", symbols[i], {"detail": detail}) for i, detail in raw.in_place.items()]
-    if raw.error is not None:
-        report.findings.append(finding("function_raised", "", {"detail": raw.error.splitlines()[0]}))
-    elif ref is not None:
-        ok, rel, _ = tolerance("manual", dtype).accepts(raw.output.double(), out_ref.detach())
+
+
+def _judge(report, collected, inputs, upstream, args, symbols, needs, expected, out_ref, operation) -> None:
+    """Append one case's rows and findings to ``report``: data only, no student code."""
+    dtype = inputs[0].dtype
+    contexts = _contexts(operation, inputs, upstream, args, dtype)
+    in_place: List[Finding] = [finding("in_place_saved", symbols[i], {"detail": detail}) for i, detail in collected.in_place.items()]
+    raw = collected.raw
+    if collected.error is not None:
+        report.findings.append(finding("function_raised", "", {"detail": collected.error.splitlines()[0]}))
+    elif out_ref is not None:
+        ok, rel, _ = tolerance("manual", dtype).accepts(collected.output.double(), out_ref)
         if not ok and report.forward_passed:
             report.forward_passed, report.forward_rel = False, rel
     structural = []
-    if raw.raw is not None:
+    if raw is not None:
         # backward returns one value per input of forward, the non-tensor arguments included
-        extra = len(case.args)
-        structural = check_raw_gradients(raw.raw, [*inputs, *case.args], [*symbols, *map(repr, case.args)],
+        extra = len(args)
+        structural = check_raw_gradients(raw, [*inputs, *args], [*symbols, *map(repr, args)],
                                          [*needs, *[False] * extra], [*contexts, *[None] * extra])
         if structural and structural[0].id == "wrong_count":
             report.findings += structural
-            raw.raw = None
-    comparison = "manual" if ref is not None else "numeric"
+            raw = None
+    comparison = "manual" if out_ref is not None else "numeric"
     for i, (symbol, need) in enumerate(zip(symbols, needs)):
         if not need:
             continue
         mine = [f for f in in_place if f.symbol == symbol]
-        got = raw.raw[i] if raw.raw is not None else None
-        if raw.raw is None:
+        if raw is None:
             report.rows.append(GradientRow(symbol, tuple(inputs[i].shape), float("nan"), float("nan"), None, False,
                                            "; ".join(map(str, mine)) or "not checked: the Function raised (see above)", mine))
             continue
-        verdict = judge_gradient(got if isinstance(got, torch.Tensor) else None, expected[i].to(dtype), symbol, contexts[i], comparison)
-        if isinstance(got, torch.Tensor) and got.shape == inputs[i].shape:
+        got = raw[i] if isinstance(raw[i], torch.Tensor) else None
+        verdict = judge_gradient(got, expected[i].to(dtype), symbol, contexts[i], comparison)
+        if got is not None and got.shape == inputs[i].shape:
             mine += [f for f in structural if f.symbol == symbol]  # dtype, device
         findings = mine + verdict.findings
         ok = verdict.passed and not mine
