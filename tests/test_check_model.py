@@ -160,3 +160,14 @@ def test_the_grader_parent_judges_what_the_child_collected_without_student_code(
     assert report.mistakes == ["missing_g_prime"] and str(report).startswith("MissingGPrime")
     right = judge_function_outputs(raw_backward(student.SigmoidFromZ, inputs, upstream), inputs, upstream, "sigmoid")
     assert right.passed
+
+
+def test_a_conv_net_without_layer_indices_is_located_by_module():
+    """Unnamed layers get distinct names, so the walk from the loss down still finds the first wrong one."""
+    from cs229nn.nn import Conv2d, Flatten, MaxPool2d, ReLU
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(Conv2d(1, 2, 3), BrokenSigmoid(), MaxPool2d(2), ReLU(), Flatten(), nn.Linear(2 * 2 * 2, 1)).double()
+    report = compare_gradients(model, randn(0, 2, 1, 6, 6), numeric=False)
+    assert not report.passed and "missing_g_prime" in report.mistakes, str(report)
+    assert "the activation's backward" in str(report.located) and "W" not in [r.name for r in report.failures]

@@ -35,13 +35,14 @@ def _cast(t: torch.Tensor, dtype: torch.dtype, device: torch.device) -> torch.Te
 
 @dataclass
 class Layer:
-    """A leaf module as it ran: its output, the notes' symbol of that output, and the steps of its backward."""
+    """A leaf module as it ran: its output, the notes' symbol of that output, and the step of its backward."""
 
     module: torch.nn.Module
     output: torch.Tensor
     symbol: str  # z^[k] after a Linear/Conv2d k, a^[k] after its activation
     layer: Optional[int]
     input_step: str  # the backward step that turns ∂J/∂output into ∂J/∂input
+    kind: str = ""  # "activation" for δ = ∂J/∂a ⊙ g′(z)
 
 
 def _layer_index(module: torch.nn.Module) -> Optional[int]:
@@ -50,18 +51,26 @@ def _layer_index(module: torch.nn.Module) -> Optional[int]:
     return int(found.group(1)) if found else None
 
 
-def _describe(module: torch.nn.Module, k: Optional[int], after_linear: Optional[int]) -> Tuple[str, str, Optional[int]]:
-    """(output symbol, input-gradient step, layer) of a module in a chain."""
+def _describe(module: torch.nn.Module, below: Optional[Layer]) -> Layer:
+    """The notes' names for a module's output and backward, given the layer that ran just before it."""
     name = type(module).__name__
-    if k is not None:
+    has_parameters = bool(list(module.parameters(recurse=False)))
+    if has_parameters:
+        k = _layer_index(module)
+        sup = f"^[{k}]" if k is not None else ""
+        below_sup = f"^[{k - 1}]" if k is not None else ""
         if "Conv" in name:
-            return f"z^[{k}]", f"the input gradient of convolution {k}, ∂J/∂x (Ng §3.3.2, eq. 3.22)", k
-        return f"z^[{k}]", f"the input gradient ∂J/∂a^[{k - 1}] = δ^[{k}] W^[{k}] (Ma §3, Claim 3.4, eq. 3.14)", k
-    if after_linear is not None and not list(module.parameters()):
-        j = after_linear
-        return (f"a^[{j}]", f"the activation's backward δ^[{j}] = ∂J/∂a^[{j}] ⊙ g′(z^[{j}]), most likely g′(z^[{j}]) "
-                f"(Ma §3, Claim 3.3, eq. 3.12)", j)
-    return f"the output of {name}", f"the backward of {name}", after_linear
+            step = f"the convolution's input gradient ∂J/∂a{below_sup}, δ{sup} convolved back with θ (Ng §3.3.2, eq. 3.22)"
+        else:
+            step = f"the input gradient ∂J/∂a{below_sup} = δ{sup} W{sup} (Ma §3, Claim 3.4, eq. 3.14)"
+        return Layer(module, None, f"z{sup}", k, step)
+    if below is not None and bool(list(below.module.parameters(recurse=False))):
+        # a parameter-free module right after a layer: its activation a = g(z) (Ma eq. 2.13)
+        k = below.layer
+        sup = f"^[{k}]" if k is not None else ""
+        step = f"the activation's backward δ{sup} = ∂J/∂a{sup} ⊙ g′(z{sup}), most likely g′(z{sup}) (Ma §3, Claim 3.3, eq. 3.12)"
+        return Layer(module, None, f"a{sup}", k, step, "activation")
+    return Layer(module, None, f"the output of {name}", below.layer if below else None, f"the backward of {name}")
 
 
 class _ChainTrace:
@@ -69,17 +78,17 @@ class _ChainTrace:
 
     def __init__(self, model: torch.nn.Module) -> None:
         self.layers: List[Layer] = []
-        self._last_k: Optional[int] = None
         leaves = [m for m in model.modules() if not list(m.children())]
         self._handles = [m.register_forward_hook(self._record) for m in leaves]
 
     def _record(self, module, inputs, output) -> None:
         if not isinstance(output, torch.Tensor) or not output.requires_grad:
             return
-        k = _layer_index(module)
-        symbol, step, layer = _describe(module, k, self._last_k)
-        self._last_k = k if k is not None else self._last_k
-        self.layers.append(Layer(module, output, symbol, layer, step))
+        layer = _describe(module, self.layers[-1] if self.layers else None)
+        layer.output = output
+        if any(layer.symbol == seen.symbol for seen in self.layers):  # layers without an index, or a module used twice
+            layer.symbol = f"{layer.symbol} (#{len(self.layers) + 1})"
+        self.layers.append(layer)
 
     def close(self) -> None:
         for h in self._handles:
@@ -89,13 +98,13 @@ class _ChainTrace:
 def _places(layers: Sequence[Layer], params: Dict[int, List[Tuple[str, torch.nn.Module]]], inputs: Sequence[str]) -> List[Place]:
     """From the loss down: ∂J/∂(output of the last layer), its parameters, the output below, …, the inputs."""
     places = []
-    consumer_step, consumer_layer = "the loss's backward δ^[r] = ∂J/∂z^[r] (Ma §3, eq. 3.16 for the squared loss)", None
+    consumer = Layer(None, None, "J", None, "the loss's backward δ^[r] = ∂J/∂z^[r] (Ma §3, eq. 3.16 for the squared loss)")
     for layer in reversed(layers):
-        places.append(Place(layer.symbol, consumer_step, consumer_layer if consumer_layer is not None else layer.layer))
+        places.append(Place(layer.symbol, consumer.input_step, consumer.layer if consumer.layer is not None else layer.layer, consumer.kind))
         for symbol, _ in params.get(id(layer.module), []):
-            places.append(Place(symbol, _parameter_step(symbol), layer.layer))
-        consumer_step, consumer_layer = layer.input_step, layer.layer
-    return places + [Place(name, consumer_step, consumer_layer) for name in inputs]
+            places.append(Place(symbol, _parameter_step(symbol), layer.layer, "parameter"))
+        consumer = layer
+    return places + [Place(name, consumer.input_step, consumer.layer, consumer.kind) for name in inputs]
 
 
 def _parameter_step(symbol: str) -> str:
@@ -318,7 +327,7 @@ def compare_gradients(
 def _name_the_located_mistake(report: GradientReport, got, expected, context: Context) -> None:
     """Diagnose the first wrong gradient itself, and mark the rows that only inherit it."""
     place, above = report.located.place, report.located.last_right
-    if above is not None and above.symbol.startswith("a^[") and place.symbol.startswith("z^["):
+    if above is not None and place.kind == "activation":
         # an activation's backward: δ = ∂J/∂a ⊙ g′(z), so "g′ missing" means δ equals the right ∂J/∂a
         variants = {"missing_g_prime": [("", expected[above.symbol])]}
         found = diagnose(got[place.symbol], expected[place.symbol], place.symbol, replace(context, variants=variants))
@@ -327,4 +336,5 @@ def _name_the_located_mistake(report: GradientReport, got, expected, context: Co
     below = {p.symbol for p in report.located.inherited}
     for row in report.failures:
         if row.name in below and not row.findings:
-            row.problem = row.problem.replace(UNEXPLAINED, f"inherited from the error in layer {place.layer} (see where:)")
+            origin = f"the error in layer {place.layer}" if place.layer is not None else "the error located above"
+            row.problem = row.problem.replace(UNEXPLAINED, f"inherited from {origin} (see where:)")

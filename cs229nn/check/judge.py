@@ -108,6 +108,7 @@ class Place:
     symbol: str
     step: str
     layer: Optional[int] = None
+    kind: str = ""  # "activation" when step is δ = ∂J/∂a ⊙ g′(z); "parameter" for ∂J/∂W, ∂J/∂b
 
 
 @dataclass(frozen=True)

@@ -77,15 +77,16 @@ class GradientReport:
     def __str__(self) -> str:
         dtype = str(self.dtype).replace("torch.", "")
         numeric_column = self.against == "autograd"  # check_function has one comparison only
-        head = f"  {'gradient':<14}{'shape':<14}{'manual vs ' + self.against:>24}"
-        sub = f"  {'':<14}{'':<14}{'max abs':>12}{'rel error':>12}"
+        w = max([14] + [len(r.name) + 6 for r in self.rows])  # "∂J/∂" + name + a gap
+        head = f"  {'gradient':<{w}}{'shape':<14}{'manual vs ' + self.against:>24}"
+        sub = f"  {'':<{w}}{'':<14}{'max abs':>12}{'rel error':>12}"
         if numeric_column:
             head, sub = head + f"{'numeric vs autograd':>22}", sub + f"{'rel error':>22}"
         lines = [f"{self.title} — {dtype} on {self.device}", head, sub]
         for r in self.rows:
             numeric = f"{_number(r.numeric_rel) if r.numeric_rel is not None else '-':>22}" if numeric_column else ""
             lines.append(
-                f"  {'∂J/∂' + r.name:<14}{shape_str(r.shape):<14}{_number(r.manual_abs):>12}{_number(r.manual_rel):>12}"
+                f"  {'∂J/∂' + r.name:<{w}}{shape_str(r.shape):<14}{_number(r.manual_abs):>12}{_number(r.manual_rel):>12}"
                 f"{numeric}   {'ok' if r.passed else 'FAIL'}"
             )
         manual, numeric = tolerance("manual", self.dtype), tolerance("numeric", self.dtype)
