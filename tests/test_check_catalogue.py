@@ -58,7 +58,7 @@ def test_every_catalogue_mistake_has_a_message_and_a_citation_naming_its_notes()
 
 def test_the_catalogue_is_covered_by_wrong_functions():
     """Each entry has a wrong Function above that trips it, or a test of its own below (or, for wrong_device, on CUDA)."""
-    elsewhere = {"wrong_shape", "relu_zero_convention", "wrong_device"}
+    elsewhere = {"wrong_shape", "relu_zero_convention", "relu_zero_torch", "wrong_device"}
     assert {m.id for m in CATALOGUE_LIST} - elsewhere == {m for _, _, m in WRONG}
 
 
@@ -80,7 +80,8 @@ def test_relu_prime_at_zero_is_a_convention_both_ways():
     assert ours.passed, str(ours)
     assert "relu_zero_convention" in ours.mistakes and "ReLU′(0) = 1" in str(ours)
     torch_convention = check_function(student.activation(torch.relu, lambda G, z, a: G * (z > 0).to(G)), "relu")
-    assert torch_convention.passed and torch_convention.mistakes == []
+    assert torch_convention.passed and torch_convention.mistakes == ["relu_zero_torch"] and "ReLU′(0) = 0" in str(torch_convention)
+    assert check_function(student.SigmoidFromZ, "sigmoid").mistakes == []  # no convention to name
 
 
 CORRECT = [
@@ -144,3 +145,10 @@ def test_check_function_on_cuda_names_the_same_mistakes():
     assert "conv_filter_rotated" in check_function(student.ConvFilterRotated, "conv2d", device="cuda").mistakes
     on_cpu = student.linear(lambda d, a, W: (d @ W, (d.t() @ a).cpu(), d.sum(0)))
     assert check_function(on_cpu, "linear", device="cuda").mistakes == ["wrong_device"]
+
+
+def test_check_function_with_a_callable_reference_and_an_operation_for_its_diagnoses():
+    reference = lambda a, W, b: torch.einsum("nd,md->nm", a, W) + b  # noqa: E731
+    assert check_function(student.CorrectLinear, reference, shapes=[((5, 3), (4, 3), (4,))]).passed
+    wrong = check_function(student.BiasSummedOverUnits, reference, shapes=[((4, 3), (4, 3), (4,))], op="linear")
+    assert wrong.mistakes == ["bias_summed_wrong_dim"]  # n = m: the shape is right, the variant names it

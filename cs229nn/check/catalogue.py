@@ -128,6 +128,18 @@ def _variant(mistake_id: str) -> Detector:
     return detect
 
 
+def _kept_against(mistake_id: str) -> Detector:
+    """Detector for a convention: got is the right gradient, and the other convention would differ."""
+
+    def detect(got: torch.Tensor, expected: torch.Tensor, ctx: Context) -> Optional[Fields]:
+        if not _matches(got, expected, ctx):
+            return None
+        others = ctx.variants.get(mistake_id, ())
+        return {} if any(not _matches(other, expected, ctx) for _, other in others) else None
+
+    return detect
+
+
 # ---- shape detectors: got is not shaped like the right gradient ----------------------------
 
 
@@ -298,6 +310,8 @@ CATALOGUE_LIST: List[Mistake] = [
             ALGORITHM_4, _non_finite_in()),
     Mistake("relu_zero_convention", "{grad} takes ReLU′(0) = 1 (the notes' 1{{z ≥ 0}}); torch takes 0: both are accepted",
             "Ma §3, the derivation before Claim 3.3", _variant("relu_zero_convention"), convention=True),
+    Mistake("relu_zero_torch", "{grad} takes ReLU′(0) = 0 (torch's 1{{z > 0}}); the notes write 1{{z ≥ 0}}: both are accepted",
+            "Ma §3, the derivation before Claim 3.3", _kept_against("relu_zero_convention"), convention=True),
     Mistake("missing_g_prime", "{grad} equals the upstream ∂J/∂a: the factor g′(z) is missing (δ = ∂J/∂a ⊙ g′(z))",
             "Ma §3, Claim 3.3, eq. 3.12", _variant("missing_g_prime")),
     Mistake("g_prime_wrong_point", "g′ evaluated at the wrong point in {grad}: {detail}",
@@ -334,6 +348,17 @@ CATALOGUE_LIST: List[Mistake] = [
     Mistake("function_raised", "your Function raised {detail}", ALGORITHM_4, None),
 ]
 CATALOGUE: Dict[str, Mistake] = {m.id: m for m in CATALOGUE_LIST}
+
+
+def conventions(got: torch.Tensor, expected: torch.Tensor, symbol: str, context: Context) -> List[Finding]:
+    """The conventions a *right* gradient follows where two are accepted (ReLU′(0) = 0 or 1), to say which."""
+    found = []
+    for mistake in CATALOGUE_LIST:
+        if mistake.convention and mistake.detector is not None:
+            fields = mistake.detector(got, expected, context)
+            if fields is not None:
+                found.append(Finding(symbol, mistake, mistake.describe(symbol, fields), True))
+    return found
 
 
 def diagnose(got: torch.Tensor, expected: torch.Tensor, symbol: str = "x", context: Optional[Context] = None) -> Optional[Finding]:

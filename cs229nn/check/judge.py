@@ -11,7 +11,7 @@ from typing import List, Mapping, Optional, Sequence
 
 import torch
 
-from cs229nn.check.catalogue import Context, Finding, diagnose, finding
+from cs229nn.check.catalogue import Context, Finding, conventions, diagnose, finding
 from cs229nn.check.metrics import max_abs_error, rel_error, tolerance
 
 
@@ -88,7 +88,7 @@ def judge_gradient(
     rel, err = rel_error(got, expected), max_abs_error(got, expected)
     finite = bool(torch.isfinite(got).all())
     if finite and tolerance(comparison, context.dtype).accepts(got, expected.to(got.dtype))[0]:
-        return Verdict(symbol, shape, rel, err, True)
+        return Verdict(symbol, shape, rel, err, True, conventions(got, expected, symbol, context))
     found = diagnose(got, expected, symbol, context)
     accepted = found is not None and found.accepted
     return Verdict(symbol, shape, rel, err, accepted, [found] if found else [])
