@@ -261,3 +261,26 @@ class SigmoidInPlace(Function):
     def backward(ctx, G):
         (a,) = ctx.saved_tensors
         return G * a.mul_(1 - a)
+
+
+class ForwardTransposed(_Linear):
+    """Returns zᵀ: (m, n) instead of (n, m)."""
+
+    @staticmethod
+    def forward(a, W, b):
+        return (a @ W.t() + b).t()
+
+    @staticmethod
+    def backward(ctx, d):
+        a, W = ctx.saved_tensors
+        return d.t() @ W, d @ a, d.sum(1)
+
+
+class ForwardRaising(_Linear):
+    @staticmethod
+    def forward(a, W, b):
+        return a @ W + b  # W is (m, d): a @ W does not fit
+
+    @staticmethod
+    def backward(ctx, d):
+        raise NotImplementedError

@@ -38,6 +38,8 @@ WRONG = [
     (student.SigmoidTimesThree, "sigmoid", "scaled"),
     (student.SigmoidZeros, "sigmoid", "all_zeros"),
     (student.SigmoidRaising, "sigmoid", "function_raised"),
+    (student.ForwardRaising, "linear", "function_raised"),
+    (student.ForwardTransposed, "linear", "wrong_output_shape"),
 ]
 
 
@@ -152,3 +154,8 @@ def test_check_function_with_a_callable_reference_and_an_operation_for_its_diagn
     assert check_function(student.CorrectLinear, reference, shapes=[((5, 3), (4, 3), (4,))]).passed
     wrong = check_function(student.BiasSummedOverUnits, reference, shapes=[((4, 3), (4, 3), (4,))], op="linear")
     assert wrong.mistakes == ["bias_summed_wrong_dim"]  # n = m: the shape is right, the variant names it
+
+
+def test_without_reference_a_raising_forward_is_reported_not_raised():
+    report = check_function(student.ForwardRaising, shapes=[((5, 3), (4, 3), (4,))])
+    assert report.mistakes == ["function_raised"] and "in forward: RuntimeError" in str(report)

@@ -345,6 +345,7 @@ CATALOGUE_LIST: List[Mistake] = [
             ALGORITHM_4, None),
     Mistake("wrong_dtype", "{grad} is {got}; it must be {want}, like its input", ALGORITHM_4, None),
     Mistake("wrong_device", "{grad} is on {got}; it must be on {want}, like its input", ALGORITHM_4, None),
+    Mistake("wrong_output_shape", "your forward returns shape {got}; it must be {want}", "Ma §2, eq. 2.12–2.13; rows are examples, §4 eq. 4.4", None),
     Mistake("function_raised", "your Function raised {detail}", ALGORITHM_4, None),
 ]
 CATALOGUE: Dict[str, Mistake] = {m.id: m for m in CATALOGUE_LIST}

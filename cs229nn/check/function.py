@@ -11,6 +11,7 @@ from cs229nn.check.numeric import numeric_gradient
 from cs229nn.check.operations import OPERATIONS, Case, Operation, Shapes
 from cs229nn.check.raw import RawBackward, raw_backward
 from cs229nn.check.table import GradientReport, GradientRow
+from cs229nn.validate import shape_str
 
 NO_REFERENCE_NOTE = (
     "no reference given: your backward was compared with centered finite differences of your own forward "
@@ -97,8 +98,12 @@ def check_function(
             upstream = _upstream(out_ref, seed + i)
             out_ref, expected = reference_gradients(ref, inputs, upstream, case.args, needs)
         else:
-            upstream = _upstream(_first_output(function.apply(*[t.detach().double() for t in inputs], *case.args)), seed + i)
-            out_ref, expected = None, _numeric_gradients(function, inputs, upstream, case.args, needs)
+            try:  # the student's forward gives the output's shape and, by finite differences, the gradients
+                upstream = _upstream(_first_output(function.apply(*[t.detach().double() for t in inputs], *case.args)), seed + i)
+                out_ref, expected = None, _numeric_gradients(function, inputs, upstream, case.args, needs)
+            except Exception as e:  # report it as the Function's error, like one raised in backward
+                _judge(report, RawBackward(error=f"in forward: {type(e).__name__}: {e}"), inputs, None, case.args, symbols, needs, None, None, operation)
+                continue
         collected = raw_backward(function, inputs, upstream.to(dtype), case.args, needs)
         _judge(report, collected, inputs, upstream, case.args, symbols, needs, expected, out_ref, operation)
     return report
@@ -185,10 +190,14 @@ def _contexts(operation: Optional[Operation], inputs, upstream, args, dtype) -> 
 def _judge(report, collected, inputs, upstream, args, symbols, needs, expected, out_ref, operation) -> None:
     """Append one case's rows and findings to ``report``: data only, no student code."""
     dtype = inputs[0].dtype
-    contexts = _contexts(operation, inputs, upstream, args, dtype)
+    contexts = _contexts(operation, inputs, upstream, args, dtype) if upstream is not None else [None] * len(inputs)
     in_place: List[Finding] = [finding("in_place_saved", symbols[i], {"detail": detail}) for i, detail in collected.in_place.items()]
     raw = collected.raw
-    if collected.error is not None:
+    output_shape_wrong = out_ref is not None and collected.output is not None and collected.output.shape != out_ref.shape
+    if output_shape_wrong:
+        # the backward then met an upstream gradient of the reference's shape: its error is a consequence
+        report.findings.append(finding("wrong_output_shape", "", {"got": shape_str(collected.output.shape), "want": shape_str(out_ref.shape)}))
+    elif collected.error is not None:
         report.findings.append(finding("function_raised", "", {"detail": collected.error.splitlines()[0]}))
     elif out_ref is not None:
         ok, rel, _ = tolerance("manual", dtype).accepts(collected.output.double(), out_ref)
@@ -210,7 +219,7 @@ def _judge(report, collected, inputs, upstream, args, symbols, needs, expected, 
         mine = [f for f in in_place if f.symbol == symbol]
         if raw is None:
             report.rows.append(GradientRow(symbol, tuple(inputs[i].shape), float("nan"), float("nan"), None, False,
-                                           "; ".join(map(str, mine)) or "not checked: the Function raised (see above)", mine))
+                                           "; ".join(map(str, mine)) or "not checked: see the error above", mine))
             continue
         got = raw[i] if isinstance(raw[i], torch.Tensor) else None
         verdict = judge_gradient(got, expected[i].to(dtype), symbol, contexts[i], comparison)
