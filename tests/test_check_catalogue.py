@@ -1,11 +1,14 @@
 """Every catalogue entry is named for a deliberately wrong Function; correct variants pass."""
 
 import pytest
+from hypothesis import given
 import torch
 
 import student_functions as student
-from cs229nn.check import CATALOGUE, CATALOGUE_LIST, check_function
+from cs229nn import functional as F
+from cs229nn.check import CATALOGUE, CATALOGUE_LIST, OPERATIONS, check_function
 from cs229nn.functional import LinearFunction
+from strategies import batch_sizes, float_dtypes, seeds, widths
 
 WRONG = [
     # (student Function, reference operation, the catalogue id the report must name)
@@ -159,3 +162,34 @@ def test_check_function_with_a_callable_reference_and_an_operation_for_its_diagn
 def test_without_reference_a_raising_forward_is_reported_not_raised():
     report = check_function(student.ForwardRaising, shapes=[((5, 3), (4, 3), (4,))])
     assert report.mistakes == ["function_raised"] and "in forward: RuntimeError" in str(report)
+
+
+@given(n=batch_sizes, d=widths, m=widths, seed=seeds, dtype=float_dtypes)
+def test_any_shape_passes_right_and_names_planted_linear_mistakes(n, d, m, seed, dtype):
+    """For every (n, d, m), batch 1 and 1-wide layers included: no false alarm, and the mistake named."""
+    shapes = [((n, d), (m, d), (m,))]
+    assert check_function(LinearFunction, "linear", shapes=shapes, seed=seed, dtype=dtype).passed
+    assert check_function(student.BiasNotSummed, "linear", shapes=shapes, seed=seed, dtype=dtype).mistakes == ["bias_not_summed"]
+    assert "wrong_sign" in check_function(student.WrongSignLinear, "linear", shapes=shapes, seed=seed, dtype=dtype).mistakes
+    if d != m:
+        assert check_function(student.TransposedW, "linear", shapes=shapes, seed=seed, dtype=dtype).mistakes == ["transposed_weight"]
+
+
+PACKAGE_FUNCTIONS = {
+    "linear": F.LinearFunction, "relu": F.ReLUFunction, "sigmoid": F.SigmoidFunction, "tanh": F.TanhFunction,
+    "leaky_relu": F.LeakyReLUFunction, "elu": F.ELUFunction, "squared_loss": F.SquaredLossFunction,
+    "softmax_cross_entropy": F.SoftmaxCrossEntropyFunction, "binary_cross_entropy": F.BinaryCrossEntropyFunction,
+    "conv2d": F.Conv2dFunction, "max_pool2d": F.MaxPool2dFunction,
+}
+
+
+def test_every_operation_has_the_package_function_it_checks():
+    assert set(PACKAGE_FUNCTIONS) == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+@pytest.mark.parametrize("name", sorted(PACKAGE_FUNCTIONS))
+def test_the_package_functions_pass_their_own_check(name, dtype):
+    """No false alarm on the reference implementations, with the inputs drawn to expose mistakes (huge logits, p = 0, ties)."""
+    report = check_function(PACKAGE_FUNCTIONS[name], name, dtype=dtype)
+    assert report.passed, str(report)
