@@ -193,3 +193,20 @@ def test_the_package_functions_pass_their_own_check(name, dtype):
     """No false alarm on the reference implementations, with the inputs drawn to expose mistakes (huge logits, p = 0, ties)."""
     report = check_function(PACKAGE_FUNCTIONS[name], name, dtype=dtype)
     assert report.passed, str(report)
+
+
+def test_the_reports_pasted_in_the_docs_are_what_the_checker_prints(capsys):
+    """docs/checker.md shows real runs: its code, run again, prints the same diagnoses."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "checker.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```", text, re.S | re.M)
+    code = [body for language, body in blocks if language == "python"]
+    shown = [body for language, body in blocks if not language]
+    namespace: dict = {}
+    for block in code[:2]:
+        exec(block, namespace)  # noqa: S102 - our own documentation
+    printed = capsys.readouterr().out
+    diagnoses = [line for block in shown for line in block.splitlines() if "wrong" in line or "where:" in line]
+    assert diagnoses and all(line in printed for line in diagnoses if "relative error" not in line)
