@@ -77,9 +77,3 @@ def tolerance(comparison: str, dtype: torch.dtype) -> Tolerance:
     """The limit for ``comparison`` ("manual" or "numeric") in ``dtype`` (float16/bfloat16 get float32's)."""
     return TOLERANCES.get((comparison, dtype), TOLERANCES[(comparison, torch.float32)])
 
-
-def close(got: torch.Tensor, expected: torch.Tensor, dtype: torch.dtype = torch.float64) -> bool:
-    """``got`` equals ``expected`` within the manual tolerance of ``dtype`` (same shape, finite)."""
-    if got.shape != expected.shape or not bool(torch.isfinite(got).all()):
-        return False
-    return tolerance("manual", dtype).accepts(got, expected)[0]
