@@ -1,12 +1,19 @@
 """The ``cs229nn`` command (also ``python -m cs229nn``).
 
-Subcommands are looked up lazily so that ``cs229nn --help`` stays fast.
+Subcommands are looked up lazily so that ``cs229nn --help`` stays fast. A user
+error in any of them (:class:`~cs229nn.usage.UsageError`) is caught here, and
+only here: one line on stderr, exit status 2. A data file that is missing,
+modified or malformed is one line too, with exit status 1: the data need
+repair (the message says how), not the command line.
 """
 
-import argparse
 import importlib
 import sys
 from typing import List, Optional
+
+from cs229nn.datasets.checksums import ChecksumError
+from cs229nn.datasets.tabular import MalformedDataError
+from cs229nn.usage import ArgumentParser, UsageError
 
 # subcommand -> (module with a main(argv) function, one-line help)
 COMMANDS = {
@@ -21,9 +28,17 @@ COMMANDS = {
 
 def main(argv: Optional[List[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = argparse.ArgumentParser(prog="cs229nn", description="CS229 deep-learning labs: manual backprop next to autograd.")
+    prog = "cs229nn" + (f" {argv[0]}" if argv and argv[0] in COMMANDS else "")
+    parser = ArgumentParser(prog="cs229nn", description="CS229 deep-learning labs: manual backprop next to autograd.")
     parser.add_argument("command", choices=sorted(COMMANDS), help="; ".join(f"{k}: {v[1]}" for k, v in COMMANDS.items()))
-    parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments of the command (see cs229nn COMMAND --help)")
-    ns = parser.parse_args(argv[:1] if argv and not argv[0].startswith("-") else argv)
-    module = importlib.import_module(COMMANDS[ns.command][0])
-    return int(module.main(argv[1:]) or 0)
+    parser.add_argument("args", nargs="*", default=[], help="arguments of the command (see cs229nn COMMAND --help)")
+    try:
+        ns = parser.parse_args(argv[:1] if argv and not argv[0].startswith("-") else argv)
+        module = importlib.import_module(COMMANDS[ns.command][0])
+        return int(module.main(argv[1:]) or 0)
+    except UsageError as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 2
+    except (ChecksumError, MalformedDataError) as err:
+        print(f"{prog}: error: {err}", file=sys.stderr)
+        return 1

@@ -19,6 +19,7 @@ from typing import Callable, Optional, Tuple, Union
 
 import torch
 
+from cs229nn.hyperparameters import real_number
 from cs229nn.validate import require_float, shape_str
 
 
@@ -29,7 +30,10 @@ def fans(tensor: torch.Tensor) -> Tuple[int, int]:
             f"fan-in and fan-out need a weight matrix W^[ℓ] (m, d) or filters (out, in, kh, kw), got shape {shape_str(tensor.shape)}"
         )
     receptive_field = math.prod(tensor.shape[2:])
-    return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
+    fan_in, fan_out = tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field
+    if fan_in == 0 or fan_out == 0:
+        raise ValueError(f"fan-in and fan-out must be ≥ 1, got a weight of shape {shape_str(tensor.shape)}")
+    return fan_in, fan_out
 
 
 def zeros_(tensor: torch.Tensor) -> torch.Tensor:
@@ -40,6 +44,7 @@ def zeros_(tensor: torch.Tensor) -> torch.Tensor:
 def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
     """W = c everywhere. All units of a layer stay identical forever: the notes' "symmetry" (§3.1)."""
     require_float(tensor, "W")
+    value = real_number(value, "constant_(W, c): c")
     with torch.no_grad():
         return tensor.fill_(value)
 
@@ -51,8 +56,8 @@ def normal_(tensor: torch.Tensor, mean: float = 0.0, std: float = 1.0, generator
     a fixed std makes the activations grow (fan_in · std² > 1) or vanish (< 1) with depth.
     """
     require_float(tensor, "W")
-    if std < 0:
-        raise ValueError(f"std must be ≥ 0, got {std}")
+    mean = real_number(mean, "normal_(W, mean, std): mean")
+    std = real_number(std, "normal_(W, mean, std): std", at_least=0)
     with torch.no_grad():
         return tensor.normal_(mean, std, generator=generator)
 
@@ -66,6 +71,7 @@ def xavier_normal_(tensor: torch.Tensor, gain: float = 1.0, generator: Optional[
     Identical to ``torch.nn.init.xavier_normal_``.
     """
     fan_in, fan_out = fans(tensor)
+    gain = real_number(gain, "xavier_normal_(W, gain): gain", at_least=0)
     return normal_(tensor, 0.0, gain * math.sqrt(2.0 / (fan_in + fan_out)), generator)
 
 
@@ -106,10 +112,19 @@ def initialize_(
     Returns:
         ``model``, for chaining.
     """
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"initialize_(model, scheme): model must be a torch.nn.Module, got {type(model).__name__}")
     if isinstance(scheme, str):
         if scheme not in SCHEMES:
             raise ValueError(f"unknown scheme {scheme!r}; choose one of {sorted(SCHEMES)} or pass a function")
         scheme = SCHEMES[scheme]
+    elif not callable(scheme):
+        raise TypeError(
+            f"initialize_(model, scheme): scheme must be one of {sorted(SCHEMES)} or a function that fills W in place, "
+            f"got {scheme!r} ({type(scheme).__name__})"
+        )
+    if bias is not None:
+        bias = real_number(bias, "initialize_(model, scheme, bias=...): bias")
     for module in model.modules():
         weight = getattr(module, "weight", None)
         if not isinstance(weight, torch.Tensor) or weight.dim() < 2:

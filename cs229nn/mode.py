@@ -10,8 +10,9 @@ run both ways without copying it::
 """
 
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 import torch
 
@@ -46,10 +47,33 @@ def backprop_mode(mode: str) -> Iterator[str]:
         _state.stack.pop()
 
 
-def set_mode(model: torch.nn.Module, mode: str) -> torch.nn.Module:
-    """Set ``mode`` on every cs229nn module inside ``model``; returns ``model``."""
+def set_mode(models: Union[torch.nn.Module, Iterable[torch.nn.Module]], mode: str):
+    """Set ``mode`` on every cs229nn module inside ``models``; returns ``models``.
+
+    ``models`` is one module or several: a loss module is not part of the model,
+    so switch both with ``set_mode((model, loss_fn), "autograd")`` (or run them
+    inside a :func:`backprop_mode` block, which reaches every module).
+
+    Raises:
+        TypeError: ``models`` is not a module or modules.
+        ValueError: ``mode`` is not one of :data:`MODES`, or no cs229nn module is
+            inside ``models``, so that nothing would change (torch.nn modules
+            always use autograd).
+    """
     check_mode(mode)
-    for module in model.modules():
-        if hasattr(module, "mode") and hasattr(module, "forward_manual"):
-            module.mode = mode
-    return model
+    group = (models,) if isinstance(models, torch.nn.Module) else models
+    if isinstance(group, (str, bytes)) or not isinstance(group, Iterable):
+        raise TypeError(f"set_mode(models, mode): models must be a torch.nn.Module or several, got {type(models).__name__}")
+    group = tuple(group)
+    for model in group:
+        if not isinstance(model, torch.nn.Module):
+            raise TypeError(f"set_mode(models, mode): every model must be a torch.nn.Module, got {type(model).__name__}")
+    twins = [m for model in group for m in model.modules() if hasattr(m, "forward_manual")]
+    if not twins:
+        names = ", ".join(type(model).__name__ for model in group) or "nothing"
+        raise ValueError(
+            f"set_mode: {names} contains no cs229nn module, so there is no mode to set (torch.nn modules always use autograd)"
+        )
+    for module in twins:
+        module.mode = mode
+    return models

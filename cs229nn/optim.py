@@ -20,21 +20,56 @@ regularize every tensor of it::
     SGD([{"params": [W], "decay_biases": True}], lr=0.1, weight_decay=1e-3)   # per group
 """
 
-from typing import Callable, Iterable, Optional
+from collections.abc import Iterable
+from typing import Callable, Optional
 
 import torch
 from torch.optim import Optimizer
+
+from cs229nn.hyperparameters import flag, real_number
 
 
 class _NotesOptimizer(Optimizer):
     """Argument checks and the L2 term shared by the notes' optimizers."""
 
     def __init__(self, params: Iterable, defaults: dict) -> None:
-        if defaults["lr"] < 0:
-            raise ValueError(f"the learning rate α must be ≥ 0, got lr={defaults['lr']}")
-        if defaults["weight_decay"] < 0:
-            raise ValueError(f"the L2 strength λ must be ≥ 0, got weight_decay={defaults['weight_decay']}")
-        super().__init__(params, defaults)
+        name = type(self).__name__
+        if isinstance(params, torch.nn.Module):
+            raise TypeError(
+                f"{name}(params, lr): params must be the model's parameters, e.g. "
+                f"{name}(model.parameters(), lr=0.1), got the module {type(params).__name__} itself"
+            )
+        if isinstance(params, torch.Tensor) or not isinstance(params, Iterable):
+            what = "one tensor" if isinstance(params, torch.Tensor) else f"{params!r} ({type(params).__name__})"
+            raise TypeError(f"{name}(params, lr): params must be an iterable of tensors, e.g. [W] or model.parameters(), got {what}")
+        params = list(params)
+        if not params:
+            raise ValueError(
+                f"{name}(params, lr): params is empty: the model has no parameters, or model.parameters() "
+                f"was used up already (it is a generator; call it again for each optimizer)"
+            )
+        super().__init__(params, self.check_hyperparameters(defaults))
+
+    def check_hyperparameters(self, options: dict) -> dict:
+        """Refuse an α, λ or β of the wrong type or range, in the constructor's own words."""
+        name, checked = type(self).__name__, dict(options)
+        if "lr" in options:
+            checked["lr"] = real_number(options["lr"], f"{name}(params, lr): the learning rate α", at_least=0)
+        if "weight_decay" in options:
+            checked["weight_decay"] = real_number(options["weight_decay"], f"{name}(weight_decay): the L2 strength λ", at_least=0)
+        if "beta" in options:
+            checked["beta"] = real_number(options["beta"], f"{name}(beta): β", at_least=0, below=1)
+        if "decay_biases" in options:
+            flag(options["decay_biases"], f"{name}(decay_biases)")
+        return checked
+
+    def add_param_group(self, param_group: dict) -> None:
+        """torch's, after checking the group's own hyperparameters (a group may override lr, weight_decay, …)."""
+        if not isinstance(param_group, dict):
+            raise TypeError(f"a parameter group must be a dict like {{'params': [...], 'lr': 0.1}}, got {type(param_group).__name__}")
+        if isinstance(param_group.get("params"), torch.nn.Module):
+            raise TypeError("a parameter group's 'params' must be parameters, e.g. model.parameters(), not a module")
+        super().add_param_group(self.check_hyperparameters(param_group))
 
     @staticmethod
     def regularized_grad(p: torch.Tensor, group: dict) -> torch.Tensor:
@@ -101,8 +136,6 @@ class Momentum(_NotesOptimizer):
     def __init__(
         self, params: Iterable, lr: float, beta: float = 0.9, weight_decay: float = 0.0, decay_biases: bool = False
     ) -> None:
-        if not 0.0 <= beta < 1.0:
-            raise ValueError(f"β must be in [0, 1), got beta={beta}")
         super().__init__(params, dict(lr=lr, beta=beta, weight_decay=weight_decay, decay_biases=decay_biases))
 
     def update(self, p: torch.Tensor, group: dict) -> None:

@@ -5,7 +5,6 @@ numeric-vs-autograd errors of every gradient (see :mod:`cs229nn.check` for what
 a correct implementation shows), on CUDA if available, else CPU.
 """
 
-import argparse
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -15,6 +14,7 @@ import torch
 import cs229nn
 from cs229nn import nn
 from cs229nn.check import GradientReport, compare_gradients
+from cs229nn.usage import ArgumentParser, device_option, output_file
 
 
 @dataclass
@@ -100,14 +100,16 @@ def gradient_report(device: Optional[torch.device] = None, dtypes=(torch.float64
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="cs229nn report", description=__doc__.splitlines()[0])
-    parser.add_argument("--device", help="cpu, cuda, cuda:1 … (default: cs229nn.device())")
+    parser = ArgumentParser(prog="cs229nn report", description=__doc__.splitlines()[0])
+    parser.add_argument("--device", help="cpu, cuda, cuda:1 … (default: $CS229NN_DEVICE, else CUDA if available)")
     parser.add_argument("--out", type=Path, help="also write the report to this file")
     args = parser.parse_args(argv)
-    text, ok = gradient_report(torch.device(args.device) if args.device else None)
+    device = device_option(args.device)  # both checked before the report runs
+    out = output_file(args.out, example="gradient_report.txt") if args.out else None
+    text, ok = gradient_report(device)
     print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-        print(f"report written to {args.out}")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        print(f"report written to {out}")
     return 0 if ok else 1

@@ -22,6 +22,8 @@ from torch.utils.data import DataLoader, Dataset, Sampler
 
 
 def _size(data: Union[int, Sized]) -> int:
+    if isinstance(data, bool) or not isinstance(data, (int, Sized)):
+        raise TypeError(f"data must be a dataset (anything with a len) or the number of examples n, got {type(data).__name__}")
     n = data if isinstance(data, int) else len(data)
     if n < 1:
         raise ValueError(f"the training set must have n ≥ 1 examples, got n = {n}")
@@ -32,6 +34,12 @@ def _positive(value: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return value
+
+
+def _generator(generator: Optional[torch.Generator]) -> Optional[torch.Generator]:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator (torch.Generator().manual_seed(0)) or None, got {generator!r}")
+    return generator
 
 
 class UniformSampler(Sampler[int]):
@@ -46,7 +54,7 @@ class UniformSampler(Sampler[int]):
     def __init__(self, data: Union[int, Sized], num_samples: Optional[int] = None, generator: Optional[torch.Generator] = None) -> None:
         self.n = _size(data)
         self.num_samples = self.n if num_samples is None else _positive(num_samples, "num_samples")
-        self.generator = generator
+        self.generator = _generator(generator)
 
     def __iter__(self) -> Iterator[int]:
         yield from torch.randint(self.n, (self.num_samples,), generator=self.generator).tolist()
@@ -80,7 +88,7 @@ class MiniBatchSampler(Sampler[List[int]]):
         if self.batch_size > self.n:
             raise ValueError(f"B examples without replacement need B ≤ n, got B = {batch_size} > n = {self.n}")
         self.num_batches = math.ceil(self.n / self.batch_size) if num_batches is None else _positive(num_batches, "num_batches")
-        self.generator = generator
+        self.generator = _generator(generator)
 
     def __iter__(self) -> Iterator[List[int]]:
         for _ in range(self.num_batches):

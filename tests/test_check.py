@@ -5,7 +5,7 @@ import torch
 from torch.autograd import Function
 
 from cs229nn import nn
-from cs229nn.check import compare_gradients, diagnose, numeric_gradient, rel_error
+from cs229nn.check import Context, compare_gradients, diagnose, numeric_gradient, rel_error
 from cs229nn.functional import linear_backward
 from cs229nn.report import CASES, gradient_report, run_case
 from strategies import randn
@@ -91,13 +91,25 @@ def test_report_says_which_gradient_is_wrong_and_how():
     assert "∂J/∂W^[2] wrong: relative error" in str(report) and "FAIL" in str(report)
 
 
-def test_diagnose_sign_scale_half_and_zeros():
+def test_diagnose_names_sign_scale_half_and_zeros():
     expected = randn(0, 4, 3)
-    assert "wrong sign" in diagnose(-expected, expected)
-    assert "times 4" in diagnose(4 * expected, expected) and "mean vs sum" in diagnose(4 * expected, expected)
-    assert "½ of the squared loss" in diagnose(2 * expected, expected)
-    assert "all zeros" in diagnose(torch.zeros_like(expected), expected)
-    assert "no simple pattern" in diagnose(randn(1, 4, 3), expected)
+    assert diagnose(-expected, expected, "W^[1]").id == "wrong_sign"
+    four = diagnose(4 * expected, expected, "W^[1]", Context(n=4))
+    assert four.id == "mean_vs_sum" and "n = 4 times" in four.text
+    assert diagnose(3 * expected, expected, "W^[1]").id == "scaled"
+    assert diagnose(torch.zeros_like(expected), expected, "W^[1]").id == "all_zeros"
+    assert diagnose(randn(1, 4, 3), expected, "W^[1]") is None  # wrong, but no entry explains it
+    assert diagnose(expected.clone(), expected, "W^[1]") is None  # right
+
+
+def test_diagnose_names_the_half_of_the_squared_loss_only_for_the_squared_loss():
+    """Kills: dropping squared_loss_half from the catalogue, or its detector no longer matching 2× and ½×."""
+    expected = randn(0, 5, 2)
+    for factor, shown in ((2, "2 ×"), (0.5, "½ ×")):
+        found = diagnose(factor * expected, expected, "o", Context(op="squared_loss"))
+        assert found.id == "squared_loss_half" and shown in found.text and "½ of the squared loss" in found.text
+        assert "Ma §3, eq. 3.4" in str(found)
+    assert diagnose(2 * expected, expected, "o", Context(op="sigmoid")).id == "scaled"
 
 
 def test_compare_gradients_for_a_plain_function_with_a_reference():

@@ -23,13 +23,14 @@ from cs229nn.datasets.housing import HousingDataset, Portland, Saratoga, Windsor
 from cs229nn.datasets.manifest import read_manifest, shipped_file
 from cs229nn.datasets.paths import default_root, resolve_root
 from cs229nn.datasets.registry import NAMES, dataset_class, load_dataset, verify
-from cs229nn.datasets.tabular import TabularDataset
+from cs229nn.datasets.tabular import MalformedDataError, TabularDataset
 from cs229nn.datasets.vowels import Vowels
 
 __all__ = [
     "NAMES",
     "ChecksumError",
     "HousingDataset",
+    "MalformedDataError",
     "Portland",
     "Saratoga",
     "SoccerBalls",

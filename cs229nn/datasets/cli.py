@@ -5,7 +5,9 @@
     cs229nn data render [--force]     render the soccer-ball images (--force overwrites modified files)
     cs229nn data show NAME [--out P]  print the splits and write a preview PNG
 
-Every subcommand takes ``--root`` (default ``$CS229NN_DATA`` or the checkout's ``datasets/``).
+Every subcommand takes ``--root`` (default ``$CS229NN_DATA`` or the checkout's ``datasets/``),
+which must be an existing folder (``render`` creates it). A mistake in the arguments is a
+:class:`~cs229nn.usage.UsageError` (exit 2); a missing or modified data file exits with 1.
 """
 
 import argparse
@@ -16,6 +18,7 @@ from typing import List, Optional
 from cs229nn.datasets.checksums import ChecksumError
 from cs229nn.datasets.paths import resolve_root
 from cs229nn.datasets.registry import NAMES, SOCCER, TABULAR, check_dataset_name, verify
+from cs229nn.usage import ArgumentParser, UsageError, data_root, output_file, output_folder
 
 
 def soccer_status(root: Path) -> str:
@@ -38,12 +41,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    try:
-        names = [check_dataset_name(name) for name in args.names] or NAMES
-    except ValueError as err:  # the message lists the valid names
-        print(f"error: {err}", file=sys.stderr)
-        return 2
     failed = 0
+    names = args.names or NAMES
     for name in names:
         if name == SOCCER and not (args.root / SOCCER).exists():
             print(f"{name:9} not rendered yet, nothing to verify; render it with: cs229nn data render")
@@ -66,7 +65,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    out = args.out or Path("out") / "data" / f"{args.name}.png"
+    out = args.out
     if args.name == SOCCER:
         from cs229nn.datasets.soccer import preview_soccer
 
@@ -81,21 +80,37 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def dataset_name(text: str) -> str:
+    """argparse type of a dataset NAME; the message lists the valid names."""
+    try:
+        return check_dataset_name(text)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+
+
+def png_path(args: argparse.Namespace) -> Path:
+    """``--out`` of ``show`` (default out/data/NAME.png), checked before anything is drawn."""
+    out = output_file(args.out or Path("out") / "data" / f"{args.name}.png", example=f"{args.name}.png")
+    if out.suffix.lower() != ".png":
+        raise UsageError(f"--out {out}: the preview is a PNG; give a path ending in .png")
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = ArgumentParser(add_help=False)
     common.add_argument("--root", type=Path, default=None, help="datasets folder (default: $CS229NN_DATA or datasets/)")
-    parser = argparse.ArgumentParser(prog="cs229nn data", description="List, verify, render and preview the datasets.")
+    parser = ArgumentParser(prog="cs229nn data", description="List, verify, render and preview the datasets.")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", parents=[common], help="names, sizes and provenance (renders nothing)").set_defaults(run=cmd_list)
     verify_parser = sub.add_parser("verify", parents=[common], help="check every file's sha256 against the manifest")
-    verify_parser.add_argument("names", nargs="*", metavar="NAME", help=f"any of {', '.join(NAMES)}; default all")
+    verify_parser.add_argument("names", nargs="*", type=dataset_name, metavar="NAME", help=f"any of {', '.join(NAMES)}; default all")
     verify_parser.set_defaults(run=cmd_verify)
     render = sub.add_parser("render", parents=[common], help="render the soccer-ball images")
     render.add_argument("--force", action="store_true", help="render again and overwrite files that differ from the manifest")
     render.add_argument("--quiet", action="store_true", help="no progress bar")
     render.set_defaults(run=cmd_render)
     show = sub.add_parser("show", parents=[common], help="print a dataset's splits and write a preview PNG")
-    show.add_argument("name", choices=NAMES)
+    show.add_argument("name", type=dataset_name, metavar="NAME", help=f"one of {', '.join(NAMES)}")
     show.add_argument("--out", type=Path, default=None, help="PNG path (default out/data/NAME.png)")
     show.set_defaults(run=cmd_show)
     return parser
@@ -103,9 +118,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    args.root = resolve_root(args.root)
+    # Check every path before any work: render may create its root, the others read an existing one.
+    if args.command == "render":
+        args.root = output_folder(resolve_root(args.root), "--root")
+    else:
+        args.root = data_root(args.root)
+    if args.command == "show":
+        args.out = png_path(args)
     try:
         return args.run(args)
-    except (ChecksumError, FileExistsError) as err:  # FileExistsError: render without --force over modified files
-        print(f"error: {err}", file=sys.stderr)
+    except FileExistsError as err:  # render without --force over modified files; cs229nn.cli reports data errors
+        print(f"cs229nn data: error: {err}", file=sys.stderr)
         return 1

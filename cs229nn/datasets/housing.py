@@ -8,6 +8,7 @@ import torch
 
 from cs229nn.datasets.splits import TEST_FRACTION, held_out
 from cs229nn.datasets.tabular import TabularDataset, check_names, encode_columns, train_statistics
+from cs229nn.hyperparameters import flag
 
 
 class HousingDataset(TabularDataset):
@@ -61,6 +62,8 @@ class HousingDataset(TabularDataset):
     ) -> None:
         super().__init__(root, split, split_seed, transform, target_transform, dtype)
         owner = type(self).__name__
+        flag(standardize, f"{owner}(standardize)")
+        flag(standardize_target, f"{owner}(standardize_target)")
         table = self.load_table(self.HEADER)
         self.target_names = check_names("column", target, tuple(table), owner)
         candidates = tuple(name for name in table if name not in self.target_names)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Dict, Optional, Set, Tuple, Union
 
 from cs229nn.datasets.checksums import ChecksumError, verify_file
-from cs229nn.datasets.paths import checkout_datasets, resolve_root
+from cs229nn.datasets.paths import checkout_datasets, existing_root
 
 MANIFEST = "SHA256SUMS"
 
@@ -31,7 +31,8 @@ def repair_command(root: Union[str, Path], relpath: str) -> str:
     if (repo / ".git").exists():
         if root == shipped:
             return f"git -C {repo} checkout -- datasets/{relpath}"
-        return f"cp {shipped / relpath} {root / relpath}"
+        if (shipped / relpath).is_file():  # else a cp from the checkout cannot work
+            return f"cp {shipped / relpath} {root / relpath}"
     return f"copy datasets/{relpath} from the cs229nn repository to {root / relpath}"
 
 
@@ -39,9 +40,10 @@ def read_manifest(root: Optional[Union[str, Path]] = None) -> Dict[str, str]:
     """``{path relative to root: sha256}`` from ``<root>/SHA256SUMS``.
 
     Raises:
+        FileNotFoundError: ``root`` is not an existing folder.
         ChecksumError: the manifest is missing or has a malformed line.
     """
-    root = resolve_root(root)
+    root = existing_root(root)
     path = root / MANIFEST
     if not path.is_file():
         raise ChecksumError(
@@ -69,10 +71,11 @@ def shipped_file(relpath: str, root: Optional[Union[str, Path]] = None, *, reche
         recheck: hash again even if this process has verified the file before.
 
     Raises:
+        FileNotFoundError: ``root`` is not an existing folder.
         ChecksumError: the file is missing, differs from the manifest, or is not in it;
             the message names the file, both checksums and the command that restores it.
     """
-    root = resolve_root(root)
+    root = existing_root(root)
     path = root / relpath
     expected = read_manifest(root).get(relpath)
     if expected is None:

@@ -46,6 +46,7 @@ from tqdm.auto import tqdm
 from cs229nn.datasets.checksums import ChecksumError, verify_file
 from cs229nn.datasets.paths import resolve_root
 from cs229nn.datasets.soccer_render import REGIONS, SEED, SIZE, render_scene
+from cs229nn.hyperparameters import flag
 
 SPLITS: Dict[str, int] = {"train": 2000, "test": 500, "shifted": 500}
 SPLIT_REGION = {"train": "seen", "test": "seen", "shifted": "held_out"}
@@ -262,6 +263,7 @@ class SoccerBalls(VisionDataset):
         render: bool = True,
     ) -> None:
         _check_split(split)
+        flag(render, "SoccerBalls(render)")
         base = resolve_root(root)
         super().__init__(str(base / FOLDER), transform=transform, target_transform=target_transform)
         self.split = split

@@ -10,6 +10,7 @@ examples, notes eq. 4.4) as ``dataset.data``.
 """
 
 import csv
+import math
 from pathlib import Path
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
@@ -18,7 +19,8 @@ import torch
 from torch.utils.data import Dataset
 
 from cs229nn.datasets.manifest import shipped_file
-from cs229nn.datasets.paths import resolve_root
+from cs229nn.datasets.paths import existing_root
+from cs229nn.hyperparameters import float_dtype
 
 SPLITS = ("train", "test", "all")
 YES_NO = {"yes": 1.0, "no": 0.0}
@@ -42,21 +44,75 @@ def check_names(kind: str, names: Union[str, Iterable[str]], valid: Sequence[str
     return names
 
 
-def check_float_dtype(dtype: torch.dtype) -> torch.dtype:
-    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
-        raise TypeError(f"dtype must be a floating-point torch.dtype (torch.float32 or torch.float64), got {dtype!r}")
-    return dtype
+class MalformedDataError(ValueError):
+    """A data file (whose checksum matched) that is not the table it should be: names the file, line and column."""
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _column_problem(path: Path, name: str, j: int, cells: Sequence[str], lines: Sequence[int]) -> Optional[Tuple[int, str]]:
+    """(line, message) of the first cell of column ``j`` that does not fit the rest of the column, or None.
+
+    A column is numeric when most of its cells are numbers, yes/no when most are
+    yes or no; then every cell must be. A text column is anything else, but no
+    cell may be empty (an empty cell would become a level of its own).
+    """
+    filled = [cell.strip() for cell in cells if cell.strip()]
+    if sum(map(_is_number, filled)) * 2 > len(filled):
+        expected, fits = "a finite number", lambda cell: _is_number(cell) and math.isfinite(float(cell))
+    elif sum(cell.lower() in YES_NO for cell in filled) * 2 > len(filled):
+        expected, fits = "yes or no", lambda cell: cell.lower() in YES_NO
+    else:
+        expected, fits = "a non-empty text", bool
+    for cell, line in zip(cells, lines):
+        if not fits(cell.strip()):
+            got = "an empty cell" if not cell.strip() else repr(cell)
+            return line, f"{path}, line {line}, column {j + 1} ({name!r}): expected {expected}, like the rest of the column, got {got}"
+    return None
 
 
 def read_csv(path: Union[str, Path], header: Optional[Sequence[str]] = None) -> Dict[str, List[str]]:
-    """Column name -> the column's cells as strings, in file order.
+    """Column name -> the column's cells as strings, in file order; blank lines are skipped.
 
     ``header`` names the columns of a file without a header line.
+
+    Raises:
+        MalformedDataError: a row with too few or too many cells, an empty cell, a cell that
+            is not a number (or yes/no) in a column of numbers (or yes/no), a repeated column
+            name; the message names the file, the line and the column.
     """
+    path = Path(path)
     with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.reader(f))
-    names = list(header) if header is not None else rows.pop(0)
-    return {name: [row[j] for row in rows] for j, name in enumerate(names)}
+        reader = csv.reader(f)
+        rows = [(reader.line_num, row) for row in reader if row]
+    if header is None:
+        if not rows:
+            raise MalformedDataError(f"{path} is empty; expected a header line with the column names")
+        names = rows.pop(0)[1]
+    else:
+        names = list(header)
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise MalformedDataError(f"{path}, line 1: column names must differ, got {', '.join(map(repr, repeated))} twice")
+    for line, row in rows:
+        if len(row) != len(names):
+            raise MalformedDataError(
+                f"{path}, line {line}: expected {len(names)} cells ({', '.join(names)}), got {len(row)}"
+                + ("; the row is cut short" if len(row) < len(names) else "")
+            )
+    lines = [line for line, _ in rows]
+    table = {name: [row[j] for _, row in rows] for j, name in enumerate(names)}
+    problems = [_column_problem(path, name, j, cells, lines) for j, (name, cells) in enumerate(table.items())]
+    problems = [problem for problem in problems if problem is not None]
+    if problems:
+        raise MalformedDataError(min(problems)[1])
+    return table
 
 
 def encode_column(name: str, cells: Sequence[str]) -> Tuple[List[str], np.ndarray]:
@@ -86,11 +142,16 @@ def encode_columns(table: Dict[str, List[str]], names: Sequence[str]) -> Tuple[T
 def train_statistics(values: np.ndarray, train: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """Per-column mean and (population) standard deviation over the training rows only.
 
-    A constant column gets std 1, so standardizing leaves it at 0 instead of dividing by 0.
+    A column constant over the training rows gets mean = that value and std = 1, so
+    standardizing leaves it at exactly 0. Its computed std is not always 0: the
+    mean of 35 copies of 0.1 is off in the last bit, so the std comes out ~1e-17
+    and dividing by it would turn the constant into ±1.
     """
-    mean = values[train].mean(axis=0)
-    std = values[train].std(axis=0)
-    return mean, np.where(std > 0, std, 1.0)
+    rows = values[train]
+    constant = (rows == rows[:1]).all(axis=0)
+    mean = np.where(constant, rows[0], rows.mean(axis=0))
+    std = np.where(constant, 1.0, rows.std(axis=0))
+    return mean, std
 
 
 class TabularDataset(Dataset):
@@ -120,12 +181,12 @@ class TabularDataset(Dataset):
         target_transform: Optional[Callable],
         dtype: torch.dtype,
     ) -> None:
-        self.root = resolve_root(root)
+        self.root = existing_root(root)
         self.split = check_choice("split", split, SPLITS, type(self).__name__)
         self.split_seed = split_seed
         self.transform = transform
         self.target_transform = target_transform
-        self.dtype = check_float_dtype(dtype)
+        self.dtype = float_dtype(dtype)
 
     def load_table(self, header: Optional[Sequence[str]] = None) -> Dict[str, List[str]]:
         """The shipped file's columns, after verifying its sha256 (once per process)."""

@@ -8,6 +8,7 @@ import torch
 
 from cs229nn.datasets.splits import TEST_FRACTION, held_out
 from cs229nn.datasets.tabular import TabularDataset, check_choice, check_names, encode_columns
+from cs229nn.hyperparameters import flag
 
 NORMALIZATIONS = ("speaker",)
 
@@ -99,6 +100,7 @@ class Vowels(TabularDataset):
         dtype: torch.dtype = torch.float32,
     ) -> None:
         super().__init__(root, split, split_seed, transform, target_transform, dtype)
+        flag(standardize, "Vowels(standardize)")
         features = check_names("feature", features, self.FEATURES, "Vowels")
         if normalize is not None:
             check_choice("normalization", normalize, NORMALIZATIONS, "Vowels")

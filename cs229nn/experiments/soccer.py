@@ -19,9 +19,9 @@ towards chance. Both run in ``mode="manual"``: every gradient is the notes' math
 Run it with ``python -m cs229nn.experiments.soccer [--quick] [--out DIR]``.
 """
 
-import argparse
 import dataclasses
 import math
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from cs229nn.nn.losses import LogisticLoss
 from cs229nn.parameters import count_parameters
 from cs229nn.plot import figure, save, weight_grid
 from cs229nn.train import History, fit
+from cs229nn.usage import ArgumentParser, device_option, output_folder
 
 PathLike = Union[str, Path]
 SPLITS = ("train", "test", "shifted")
@@ -259,7 +260,7 @@ def run_experiment(
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="cs229nn soccer", description="Logistic regression vs a conv net on soccer balls (notes §3.3.2).")
+    parser = ArgumentParser(prog="cs229nn soccer", description="Logistic regression vs a conv net on soccer balls (notes §3.3.2).")
     parser.add_argument("--quick", action="store_true", help="fewer epochs (the test's configuration)")
     parser.add_argument("--root", default=None, help="datasets folder (default: $CS229NN_DATA or datasets/)")
     parser.add_argument("--out", default="soccer-results", help="folder for the figures (default: %(default)s)")
@@ -267,11 +268,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
+    device, out = device_option(args.device), output_folder(args.out)  # checked before training
+    root = output_folder(args.root, "--root") if args.root is not None else None
     config = dataclasses.replace(QUICK if args.quick else FULL, seed=args.seed)
-    results = run_experiment(config, args.root, args.out, args.device, progress=not args.no_progress)
+    results = run_experiment(config, root, out, device, progress=not args.no_progress)
     print(results.summary())
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from cs229nn.cli import main as cli
+
+    raise SystemExit(cli(["soccer", *sys.argv[1:]]))

@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from cs229nn.functional import activations as manual
+from cs229nn.hyperparameters import real_number
 from cs229nn.nn.module import TwinModule
 
 
@@ -47,7 +48,7 @@ class LeakyReLU(TwinModule):
 
     def __init__(self, negative_slope: float = 0.1, *, mode: str = "manual") -> None:
         super().__init__(mode)
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = real_number(negative_slope, "nn.LeakyReLU(s): the negative slope s")
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return manual.leaky_relu(z, self.negative_slope)
@@ -68,7 +69,7 @@ class ELU(TwinModule):
 
     def __init__(self, alpha: float = 1.0, *, mode: str = "manual") -> None:
         super().__init__(mode)
-        self.alpha = float(alpha)
+        self.alpha = real_number(alpha, "nn.ELU(α): α")
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return manual.elu(z, self.alpha)

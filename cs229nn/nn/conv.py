@@ -12,6 +12,7 @@ import torch.nn.functional as F
 
 from cs229nn.functional.conv import Conv2dFunction, IntPair, check_conv_inputs, pair
 from cs229nn.functional.pooling import check_flatten_input, check_pool_input, flatten, max_pool2d
+from cs229nn.hyperparameters import flag, float_dtype, optional_positive_int, positive_int
 from cs229nn.nn.module import TwinModule, reset_like_torch
 from cs229nn.validate import layer_symbol
 
@@ -63,10 +64,15 @@ class Conv2d(TwinModule):
         dtype=None,
     ) -> None:
         super().__init__(mode)
-        factory = {"device": device, "dtype": dtype}
+        in_channels = positive_int(in_channels, "nn.Conv2d(C_in, C_out, k): C_in (the input's channels)")
+        out_channels = positive_int(out_channels, "nn.Conv2d(C_in, C_out, k): C_out (the number of filters)")
+        flag(bias, "nn.Conv2d(C_in, C_out, k, bias)")
+        layer = optional_positive_int(layer, "nn.Conv2d(C_in, C_out, k, layer=ℓ): ℓ")
+        factory = {"device": device, "dtype": float_dtype(dtype, "nn.Conv2d(C_in, C_out, k, dtype)", allow_none=True)}
         self.in_channels, self.out_channels, self.layer = in_channels, out_channels, layer
-        self.kernel_size = pair(kernel_size, "kernel_size", 1)
-        self.stride, self.padding = pair(stride, "stride", 1), pair(padding, "padding", 0)
+        self.kernel_size = pair(kernel_size, "nn.Conv2d(C_in, C_out, k): k (kernel_size)", 1)
+        self.stride = pair(stride, "nn.Conv2d(..., stride): s", 1)
+        self.padding = pair(padding, "nn.Conv2d(..., padding): p", 0)
         self.weight = torch.nn.Parameter(torch.empty(out_channels, in_channels, *self.kernel_size, **factory))
         self.bias = torch.nn.Parameter(torch.empty(out_channels, **factory)) if bias else None
         self.reset_parameters()
@@ -113,8 +119,8 @@ class MaxPool2d(TwinModule):
 
     def __init__(self, kernel_size: IntPair, stride: Optional[IntPair] = None, *, mode: str = "manual") -> None:
         super().__init__(mode)
-        self.kernel_size = pair(kernel_size, "kernel_size", 1)
-        self.stride = self.kernel_size if stride is None else pair(stride, "stride", 1)
+        self.kernel_size = pair(kernel_size, "nn.MaxPool2d(k): k (kernel_size)", 1)
+        self.stride = self.kernel_size if stride is None else pair(stride, "nn.MaxPool2d(k, stride): s", 1)
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return max_pool2d(z, self.kernel_size, self.stride)

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from cs229nn.functional.linear import LinearFunction, check_linear_inputs
+from cs229nn.hyperparameters import flag, float_dtype, optional_positive_int, positive_int
 from cs229nn.nn.module import TwinModule, reset_like_torch
 from cs229nn.validate import layer_symbol
 
@@ -47,7 +48,11 @@ class Linear(TwinModule):
         dtype=None,
     ) -> None:
         super().__init__(mode)
-        factory = {"device": device, "dtype": dtype}
+        in_features = positive_int(in_features, "nn.Linear(d, m): d (the size of each input a^[ℓ−1])")
+        out_features = positive_int(out_features, "nn.Linear(d, m): m (the number of units)")
+        flag(bias, "nn.Linear(d, m, bias)")
+        layer = optional_positive_int(layer, "nn.Linear(d, m, layer=ℓ): ℓ")
+        factory = {"device": device, "dtype": float_dtype(dtype, "nn.Linear(d, m, dtype)", allow_none=True)}
         self.in_features, self.out_features, self.layer = in_features, out_features, layer
         self.weight = torch.nn.Parameter(torch.empty(out_features, in_features, **factory))
         self.bias = torch.nn.Parameter(torch.empty(out_features, **factory)) if bias else None

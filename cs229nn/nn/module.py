@@ -22,7 +22,16 @@ class TwinModule(torch.nn.Module):
 
     def __init__(self, mode: str = "manual") -> None:
         super().__init__()
-        self.mode = check_mode(mode)
+        self.mode = mode
+
+    @property
+    def mode(self) -> str:
+        """"manual" or "autograd"; assigning anything else raises ``ValueError`` (a typo must not switch modes)."""
+        return self._mode
+
+    @mode.setter
+    def mode(self, mode: str) -> None:
+        self._mode = check_mode(mode)
 
     @property
     def effective_mode(self) -> str:
