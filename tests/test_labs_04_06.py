@@ -1,0 +1,115 @@
+"""Labs 4–6 (deep backprop, initialization, optimization): the labs run and their checks grade.
+
+For each lab: the reference runs top to bottom in quick mode and records its key
+results; the student version runs too, every check saying "not implemented";
+the reference passes every public and hidden check; and each exercise's public
+check fails when the exercise is broken in a typical way (the mutations below).
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Callable, Dict
+
+import pytest
+from cs229nn.lab import run_checks
+from cs229nn.lab.loader import load_exercises
+from cs229nn.lab.runner import FAILED, NOT_IMPLEMENTED, PASSED
+
+ROOT = Path(__file__).resolve().parents[1]
+LABS = {4: "lab04_deep_backprop"}
+
+
+def run_lab(folder: Path, out: Path) -> dict:
+    """Run ``folder``'s lab script in quick mode in a fresh interpreter; its results.json."""
+    env = {**os.environ, "CS229NN_QUICK": "1", "CS229NN_OUT": str(out), "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, f"{folder.name}.py"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{folder.name}.py failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    number = int(folder.name[3:5])
+    return json.loads((out / f"lab{number:02d}" / "results.json").read_text())
+
+
+def test_lab04_results(tmp_path):
+    """Every δ^[k] matches autograd; the backward pass costs (2r − 1)/r forward passes; GD with the gradients descends."""
+    results = run_lab(ROOT / "solutions" / LABS[4], tmp_path)
+    assert results["max_delta_rel_error"] < 1e-12
+    assert results["max_grad_rel_error"] < 1e-12
+    for r, ratio in zip(results["flop_depths"], results["flop_ratios"]):
+        assert ratio == pytest.approx((2 * r - 1) / r)
+    assert 1.8 < results["flop_ratio"] < 2.0
+    assert results["final_loss"] < 0.7 * results["initial_loss"]
+    assert {"deltas.png", "training.png", "flops.png"} <= {p.name for p in (tmp_path / "lab04").iterdir()}
+
+
+@pytest.mark.parametrize("number", sorted(LABS))
+def test_student_version_runs_and_every_check_is_todo(number, tmp_path):
+    """The generated lab runs top to bottom with every exercise a stub, and every public check says "not implemented"."""
+    folder = ROOT / "labs" / LABS[number]
+    results = run_lab(folder, tmp_path)
+    assert results["summary"] == "exercises not implemented yet"
+    statuses = {r.name: r.status for r in run_checks(folder)}
+    assert statuses and set(statuses.values()) == {NOT_IMPLEMENTED}, statuses
+
+
+@pytest.mark.parametrize("number", sorted(LABS))
+def test_reference_passes_every_check(number):
+    results = run_checks(ROOT / "solutions" / LABS[number], seed=1, hidden=True)
+    assert [r for r in results if r.status != PASSED] == []
+    assert any(r.hidden for r in results)
+
+
+@pytest.mark.parametrize("number", sorted(LABS))
+def test_every_exercise_has_a_public_check(number):
+    """Each exercise of the reference is named by at least one public check (which the stub fails, above)."""
+    exercises = load_exercises(ROOT / "solutions" / LABS[number])
+    declared = {
+        f"lab{number:02d}.{name}"
+        for name, obj in vars(exercises).items()
+        if callable(obj) and (getattr(obj, "__doc__", None) or "").startswith("Exercise ")
+    }
+    checked = {r.exercise for r in run_checks(ROOT / "labs" / LABS[number])}
+    assert declared and declared == checked
+
+
+def mutant(number: int, **replacements: Callable) -> ModuleType:
+    """The reference exercises of lab ``number`` with some functions replaced by broken ones."""
+    module = load_exercises(ROOT / "solutions" / LABS[number])
+    for name, function in replacements.items():
+        setattr(module, name, function)
+    return module
+
+
+MUTANTS: Dict[str, tuple] = {
+    # mutation: (lab, the public check that must fail, {exercise name: broken version})
+    "forward without ReLU": (4, "lab04.forward_pass.values", dict(forward_pass=lambda x, W, b: _forward(x, W, b, relu=False))),
+    "δ^[r] without the 1/n of the mean": (4, "lab04.output_delta.values", dict(output_delta=lambda z, y: z - y)),
+    "δ recursion without ReLU′": (4, "lab04.backward_deltas.values", dict(backward_deltas=lambda zs, W, d: _deltas(zs, W, d, mask=False))),
+    "∂J/∂b^[k] averaged instead of summed": (4, "lab04.parameter_gradients.values", dict(
+        parameter_gradients=lambda acts, ds: [g for a, d in zip(acts, ds) for g in (d.T @ a, d.mean(0))])),
+}
+
+
+def _forward(x, weights, biases, relu=True):
+    zs, activations = [], [x]
+    for k, (W, b) in enumerate(zip(weights, biases), start=1):
+        zs.append(activations[-1] @ W.T + b)
+        activations.append(zs[-1].clamp(min=0) if relu and k < len(weights) else zs[-1])
+    return zs, activations
+
+
+def _deltas(zs, weights, delta_r, mask=True):
+    deltas = [delta_r]
+    for k in range(len(weights) - 1, 0, -1):
+        deltas.insert(0, (deltas[0] @ weights[k]) * ((zs[k - 1] > 0).double() if mask else 1.0))
+    return deltas
+
+
+@pytest.mark.parametrize("mutation", sorted(MUTANTS))
+def test_public_check_catches(mutation):
+    """The named public check fails on a typical mistake (and so would a stub-free but wrong answer)."""
+    number, check, replacements = MUTANTS[mutation]
+    results = {r.name: r for r in run_checks(ROOT / "labs" / LABS[number], seed=2, exercises=mutant(number, **replacements))}
+    assert results[check].status == FAILED, results[check]
