@@ -15,12 +15,13 @@ from types import ModuleType
 from typing import Callable, Dict
 
 import pytest
+import torch
 from cs229nn.lab import run_checks
 from cs229nn.lab.loader import load_exercises
 from cs229nn.lab.runner import FAILED, NOT_IMPLEMENTED, PASSED
 
 ROOT = Path(__file__).resolve().parents[1]
-LABS = {4: "lab04_deep_backprop"}
+LABS = {4: "lab04_deep_backprop", 5: "lab05_initialization"}
 
 
 def run_lab(folder: Path, out: Path) -> dict:
@@ -42,6 +43,22 @@ def test_lab04_results(tmp_path):
     assert 1.8 < results["flop_ratio"] < 2.0
     assert results["final_loss"] < 0.7 * results["initial_loss"]
     assert {"deltas.png", "training.png", "flops.png"} <= {p.name for p in (tmp_path / "lab04").iterdir()}
+
+
+def test_lab05_results(tmp_path):
+    """Constant and zero initializations keep the hidden units identical; Xavier/He keep the activations' scale."""
+    results = run_lab(ROOT / "solutions" / LABS[5], tmp_path)
+    assert results["symmetry_broken"] == {"zeros": False, "constant 0.5": False, "Xavier": True}
+    assert max(results["hidden_spread_after"]["constant 0.5"]) == 0.0
+    assert min(results["hidden_spread_after"]["Xavier"]) > 0.5
+    std = results["last_layer_std"]
+    assert 0.3 < std["relu He"] < 3.0          # flat through depth 8
+    assert std["relu N(0, 1)"] > 1e4           # explodes, about √(n/2) per layer
+    assert std["relu N(0, 0.01²)"] < 1e-4      # vanishes
+    assert std["tanh N(0, 1)"] > 0.9           # saturated at ±1
+    assert std["tanh Xavier"] > 0.1
+    losses = results["final_train_loss"]
+    assert losses["Xavier"] < losses["N(0, 0.01²)"] - 0.5
 
 
 @pytest.mark.parametrize("number", sorted(LABS))
@@ -89,6 +106,17 @@ MUTANTS: Dict[str, tuple] = {
     "δ recursion without ReLU′": (4, "lab04.backward_deltas.values", dict(backward_deltas=lambda zs, W, d: _deltas(zs, W, d, mask=False))),
     "∂J/∂b^[k] averaged instead of summed": (4, "lab04.parameter_gradients.values", dict(
         parameter_gradients=lambda acts, ds: [g for a, d in zip(acts, ds) for g in (d.T @ a, d.mean(0))])),
+    # lab 5
+    "spread as a mean, not a max": (5, "lab05.unit_spread.random", dict(unit_spread=lambda W: torch.cdist(W, W).mean())),
+    "spread without the square root": (5, "lab05.unit_spread.random", dict(unit_spread=lambda W: (torch.cdist(W, W) ** 2).max())),
+    "Xavier's variance used as the std": (5, "lab05.xavier_normal.statistics", dict(
+        xavier_normal=lambda fi, fo, g=None, dtype=torch.float32: 2.0 / (fi + fo) * torch.randn(fo, fi, generator=g, dtype=dtype))),
+    "Xavier with 1 / fan_in": (5, "lab05.xavier_normal.statistics", dict(
+        xavier_normal=lambda fi, fo, g=None, dtype=torch.float32: fi**-0.5 * torch.randn(fo, fi, generator=g, dtype=dtype))),
+    "Xavier transposed": (5, "lab05.xavier_normal.statistics", dict(
+        xavier_normal=lambda fi, fo, g=None, dtype=torch.float32: (2.0 / (fi + fo)) ** 0.5 * torch.randn(fi, fo, generator=g, dtype=dtype))),
+    "He with Xavier's variance": (5, "lab05.he_normal.statistics", dict(
+        he_normal=lambda fi, fo, g=None, dtype=torch.float32: (2.0 / (fi + fo)) ** 0.5 * torch.randn(fo, fi, generator=g, dtype=dtype))),
 }
 
 

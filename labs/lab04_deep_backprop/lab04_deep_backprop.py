@@ -150,17 +150,17 @@ with skip_if_stub():
 
 # %%
 if delta_errors:
-    fig, axes = figure(1, 2, size=(4.5, 3.2))
+    fig, axes = figure(size=(4.5, 3.2))
     layers = range(1, r + 1)
-    axes[0, 0].bar(layers, [max(e, 1e-18) for e in delta_errors])
-    axes[0, 0].set(yscale="log", xlabel="layer k", ylabel="rel error of δ^[k]", title="manual vs autograd")
-    axes[0, 1].bar(layers, [float(d.norm()) for d in deltas])
-    axes[0, 1].set(yscale="log", xlabel="layer k", ylabel="‖δ^[k]‖", title="size of δ^[k] going backwards")
+    axes[0, 0].bar(layers, [float(d.norm()) for d in deltas], label="yours")
+    axes[0, 0].plot(layers, [float(d.norm()) for d in autograd_deltas], "kx", label="autograd")
+    axes[0, 0].set(yscale="log", xlabel="layer k", ylabel="‖δ^[k]‖", title=f"δ^[k] going backwards (max rel error {max(delta_errors):.0e})")
+    axes[0, 0].legend(fontsize="small")
     save(fig, OUT / "deltas.png")
     print("saved", OUT / "deltas.png")
 
 # %% [markdown]
-# **Question.** The right panel shows ‖δ^[k]‖ layer by layer. What in the recursion makes it
+# **Question.** The plot shows ‖δ^[k]‖ layer by layer. What in the recursion makes it
 # shrink or grow from one layer to the next, and what would happen to it in a network 50 layers deep?
 # (Lab 5 measures the same thing for the activations.)
 
@@ -291,11 +291,14 @@ if flop_table:
     axes[0, 0].plot(rs, [row[1] for row in flop_table], "o-", label="forward (yours)")
     axes[0, 0].plot(rs, [row[2] for row in flop_table], "s-", label="backward (yours)")
     axes[0, 0].plot(rs, [row[4] for row in flop_table], "x--", label="backward (autograd)")
-    axes[0, 0].set(xscale="log", yscale="log", xlabel="depth r", ylabel="FLOPs", title="both passes grow linearly in r")
+    axes[0, 0].set(yscale="log", xlabel="depth r", ylabel="FLOPs", title="both passes grow linearly in r")
     axes[0, 0].legend(fontsize="small")
     axes[0, 1].plot(rs, [row[2] / row[1] for row in flop_table], "o-", label="measured")
     axes[0, 1].plot(rs, [(2 * d - 1) / d for d in rs], "k:", label="(2r − 1)/r")
-    axes[0, 1].set(xscale="log", xlabel="depth r", ylabel="backward / forward FLOPs", ylim=(0, 2.5))
+    axes[0, 1].set(xlabel="depth r", ylabel="backward / forward FLOPs", ylim=(0, 2.5))
+    for ax in axes[0]:
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(rs, [str(d) for d in rs])
     axes[0, 1].legend(fontsize="small")
     save(fig, OUT / "flops.png")
     print("saved", OUT / "flops.png")
