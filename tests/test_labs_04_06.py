@@ -21,7 +21,7 @@ from cs229nn.lab.loader import load_exercises
 from cs229nn.lab.runner import FAILED, NOT_IMPLEMENTED, PASSED
 
 ROOT = Path(__file__).resolve().parents[1]
-LABS = {4: "lab04_deep_backprop", 5: "lab05_initialization"}
+LABS = {4: "lab04_deep_backprop", 5: "lab05_initialization", 6: "lab06_optimization"}
 
 
 def run_lab(folder: Path, out: Path) -> dict:
@@ -59,6 +59,20 @@ def test_lab05_results(tmp_path):
     assert std["tanh Xavier"] > 0.1
     losses = results["final_train_loss"]
     assert losses["Xavier"] < losses["N(0, 0.01²)"] - 0.5
+
+
+def test_lab06_results(tmp_path):
+    """Ng's momentum is torch's SGD(lr=α(1 − β), momentum=β); every method descends; L2 shrinks W and the train/test gap."""
+    results = run_lab(ROOT / "solutions" / LABS[6], tmp_path)
+    assert results["momentum_torch_gap"] < 1e-12
+    assert sum(results["sampler_counts"]) == 2000 * 5
+    for name, final in results["final_losses"].items():
+        assert final < 0.5 * results["initial_loss"], name
+    l2 = results["l2"]
+    assert l2["0.03"]["weight_norm"] < 0.8 * l2["0.0"]["weight_norm"]
+    assert l2["0.03"]["train"] > l2["0.0"]["train"]       # the price: a worse fit of the 40 houses
+    assert l2["0.03"]["test"] < l2["0.0"]["test"]         # the gain: a better fit of the others
+    assert results["gap_with_l2"] < results["gap_without_l2"]
 
 
 @pytest.mark.parametrize("number", sorted(LABS))
@@ -117,6 +131,19 @@ MUTANTS: Dict[str, tuple] = {
         xavier_normal=lambda fi, fo, g=None, dtype=torch.float32: (2.0 / (fi + fo)) ** 0.5 * torch.randn(fi, fo, generator=g, dtype=dtype))),
     "He with Xavier's variance": (5, "lab05.he_normal.statistics", dict(
         he_normal=lambda fi, fo, g=None, dtype=torch.float32: (2.0 / (fi + fo)) ** 0.5 * torch.randn(fo, fi, generator=g, dtype=dtype))),
+    # lab 6
+    "λ added to W instead of multiplying it": (6, "lab06.sgd_step.values", dict(sgd_step=lambda W, g, lr, lam: W - lr * g - lam)),
+    "L2 step without α on λW": (6, "lab06.sgd_step.values", dict(sgd_step=lambda W, g, lr, lam: (1 - lam) * W - lr * g)),
+    "torch's momentum (no 1 − β)": (6, "lab06.momentum_step.values", dict(
+        momentum_step=lambda W, v, g, lr, beta: (W - lr * (beta * v + g), beta * v + g))),
+    "momentum stepping with the old velocity": (6, "lab06.momentum_step.values", dict(
+        momentum_step=lambda W, v, g, lr, beta: (W - lr * v, beta * v + (1 - beta) * g))),
+    "sampler with replacement": (6, "lab06.sample_minibatches.uniform", dict(
+        sample_minibatches=lambda n, B, T, generator=None: torch.randint(n, (T, B), generator=generator))),
+    "sampler of consecutive blocks": (6, "lab06.sample_minibatches.uniform", dict(
+        sample_minibatches=lambda n, B, T, generator=None: (torch.randint(n, (T, 1), generator=generator) + torch.arange(B)) % n)),
+    "sampler that repeats one batch": (6, "lab06.sample_minibatches.uniform", dict(
+        sample_minibatches=lambda n, B, T, generator=None: torch.randperm(n, generator=generator)[:B].repeat(T, 1))),
 }
 
 
