@@ -12,10 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Dict
+from typing import Callable, Dict, Tuple
 
 import pytest
 import torch
+
 from cs229nn.lab import run_checks
 from cs229nn.lab.loader import load_exercises
 from cs229nn.lab.runner import FAILED, NOT_IMPLEMENTED, PASSED
@@ -24,30 +25,52 @@ ROOT = Path(__file__).resolve().parents[1]
 LABS = {4: "lab04_deep_backprop", 5: "lab05_initialization", 6: "lab06_optimization"}
 
 
-def run_lab(folder: Path, out: Path) -> dict:
+def run_script(folder: Path, out: Path) -> dict:
     """Run ``folder``'s lab script in quick mode in a fresh interpreter; its results.json."""
     env = {**os.environ, "CS229NN_QUICK": "1", "CS229NN_OUT": str(out), "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
     done = subprocess.run([sys.executable, f"{folder.name}.py"], cwd=folder, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{folder.name}.py failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    number = int(folder.name[3:5])
-    return json.loads((out / f"lab{number:02d}" / "results.json").read_text())
+    return json.loads((out / f"lab{int(folder.name[3:5]):02d}" / "results.json").read_text())
 
 
-def test_lab04_results(tmp_path):
+@pytest.fixture
+def lab_run(request, tmp_path) -> Callable[[Path], Tuple[dict, Path]]:
+    """(results.json, figure folder) of a lab run in quick mode.
+
+    Where the suite has the shared notebook run (``run_lab_notebook`` of tests/lab_fixtures.py,
+    with nbclient installed), that one execution per lab serves these tests too; otherwise the
+    script runs here in a subprocess.
+    """
+    try:
+        notebook = request.getfixturevalue("run_lab_notebook")
+    except (pytest.FixtureLookupError, pytest.skip.Exception):
+        notebook = None
+
+    def run(folder: Path) -> Tuple[dict, Path]:
+        number = int(folder.name[3:5])
+        if notebook is not None:
+            done = notebook(folder)
+            return done.results, done.out / f"lab{number:02d}"
+        return run_script(folder, tmp_path), tmp_path / f"lab{number:02d}"
+
+    return run
+
+
+def test_lab04_results(lab_run):
     """Every δ^[k] matches autograd; the backward pass costs (2r − 1)/r forward passes; GD with the gradients descends."""
-    results = run_lab(ROOT / "solutions" / LABS[4], tmp_path)
+    results, figures = lab_run(ROOT / "solutions" / LABS[4])
     assert results["max_delta_rel_error"] < 1e-12
     assert results["max_grad_rel_error"] < 1e-12
     for r, ratio in zip(results["flop_depths"], results["flop_ratios"]):
         assert ratio == pytest.approx((2 * r - 1) / r)
     assert 1.8 < results["flop_ratio"] < 2.0
     assert results["final_loss"] < 0.7 * results["initial_loss"]
-    assert {"deltas.png", "training.png", "flops.png"} <= {p.name for p in (tmp_path / "lab04").iterdir()}
+    assert {"deltas.png", "training.png", "flops.png"} <= {p.name for p in figures.iterdir()}
 
 
-def test_lab05_results(tmp_path):
+def test_lab05_results(lab_run):
     """Constant and zero initializations keep the hidden units identical; Xavier/He keep the activations' scale."""
-    results = run_lab(ROOT / "solutions" / LABS[5], tmp_path)
+    results, _ = lab_run(ROOT / "solutions" / LABS[5])
     assert results["symmetry_broken"] == {"zeros": False, "constant 0.5": False, "Xavier": True}
     assert max(results["hidden_spread_after"]["constant 0.5"]) == 0.0
     assert min(results["hidden_spread_after"]["Xavier"]) > 0.5
@@ -61,9 +84,9 @@ def test_lab05_results(tmp_path):
     assert losses["Xavier"] < losses["N(0, 0.01²)"] - 0.5
 
 
-def test_lab06_results(tmp_path):
+def test_lab06_results(lab_run):
     """Ng's momentum is torch's SGD(lr=α(1 − β), momentum=β); every method descends; L2 shrinks W and the train/test gap."""
-    results = run_lab(ROOT / "solutions" / LABS[6], tmp_path)
+    results, _ = lab_run(ROOT / "solutions" / LABS[6])
     assert results["momentum_torch_gap"] < 1e-12
     assert sum(results["sampler_counts"]) == 2000 * 5
     for name, final in results["final_losses"].items():
@@ -76,10 +99,10 @@ def test_lab06_results(tmp_path):
 
 
 @pytest.mark.parametrize("number", sorted(LABS))
-def test_student_version_runs_and_every_check_is_todo(number, tmp_path):
+def test_student_version_runs_and_every_check_is_todo(number, lab_run):
     """The generated lab runs top to bottom with every exercise a stub, and every public check says "not implemented"."""
     folder = ROOT / "labs" / LABS[number]
-    results = run_lab(folder, tmp_path)
+    results, _ = lab_run(folder)
     assert results["summary"] == "exercises not implemented yet"
     statuses = {r.name: r.status for r in run_checks(folder)}
     assert statuses and set(statuses.values()) == {NOT_IMPLEMENTED}, statuses

@@ -18,7 +18,7 @@ def normality_inputs(fan_in: int, fan_out: int):
 
 
 def twin_inputs(generator: torch.Generator) -> dict:
-    """A layer whose 6 units are copies of one row (a constant initialization), and a one-unit layer."""
+    """A layer whose 6 units are copies of one row (a constant initialization)."""
     row = torch.randn(1, 4, generator=generator, dtype=torch.float64)
     return {"W": row.repeat(6, 1)}
 
@@ -49,23 +49,17 @@ CHECKS = [
     )
 ] + [
     Check(
-        name="lab05.unit_spread.twins",
+        name=f"lab05.unit_spread.{name}",
         exercise="lab05.unit_spread",
         points=1,
-        inputs=twin_inputs,
+        inputs=inputs,
         probe=public.SPREAD,
         judge=public.judge_spread,
         hidden=True,
-        description="six identical units have spread 0",
-    ),
-    Check(
-        name="lab05.unit_spread.single_unit",
-        exercise="lab05.unit_spread",
-        points=1,
-        inputs=single_unit_inputs,
-        probe=public.SPREAD,
-        judge=public.judge_spread,
-        hidden=True,
-        description="a layer of one unit has spread 0",
-    ),
+        description=description,
+    )
+    for name, inputs, description in (
+        ("twins", twin_inputs, "six identical units have spread 0"),
+        ("single_unit", single_unit_inputs, "a layer of one unit has spread 0"),
+    )
 ]

@@ -8,55 +8,23 @@ from cs229nn.lab.loader import load_module
 
 public = load_module(Path(__file__).with_name("checks.py"), "checks")
 
+
+def hidden(name: str, inputs, probe, judge, description: str) -> Check:
+    """A one-point hidden check of the exercise ``probe`` calls: ``lab06.<exercise>.<name>``."""
+    exercise = f"lab06.{probe.target}"
+    return Check(name=f"{exercise}.{name}", exercise=exercise, points=1, inputs=inputs, probe=probe,
+                 judge=judge, hidden=True, description=description)
+
+
 CHECKS = [
-    Check(
-        name="lab06.sgd_step.plain",
-        exercise="lab06.sgd_step",
-        points=1,
-        inputs=public.step_inputs(shape=(6,), lam=0.0),
-        probe=public.SGD_STEP,
-        judge=public.judge_sgd_step,
-        hidden=True,
-        description="λ = 0 on a bias vector: W − α∇J",
-    ),
-    Check(
-        name="lab06.sgd_step.strong_decay",
-        exercise="lab06.sgd_step",
-        points=1,
-        inputs=public.step_inputs(shape=(2, 5), lam=3.0),
-        probe=public.SGD_STEP,
-        judge=public.judge_sgd_step,
-        hidden=True,
-        description="λ = 3 on a 2 × 5 W",
-    ),
-    Check(
-        name="lab06.momentum_step.torch_first_step",
-        exercise="lab06.momentum_step",
-        points=1,
-        inputs=public.step_inputs(shape=(3, 7), first_step=True),
-        probe=public.MOMENTUM_STEP,
-        judge=public.judge_first_momentum_step,
-        hidden=True,
-        description="from v = 0, one step equals torch.optim.SGD(lr=α(1 − β), momentum=β)",
-    ),
-    Check(
-        name="lab06.sample_minibatches.single_examples",
-        exercise="lab06.sample_minibatches",
-        points=1,
-        inputs=public.sampler_inputs(n=12, B=1, num_batches=3000),
-        probe=public.SAMPLER,
-        judge=public.judge_sampler,
-        hidden=True,
-        description="B = 1 (Algorithm 1's draws): uniform over 12 examples",
-    ),
-    Check(
-        name="lab06.sample_minibatches.whole_set",
-        exercise="lab06.sample_minibatches",
-        points=1,
-        inputs=public.sampler_inputs(n=6, B=6, num_batches=50),
-        probe=public.SAMPLER,
-        judge=public.judge_sampler,
-        hidden=True,
-        description="B = n: every batch is the whole training set",
-    ),
+    hidden("plain", public.step_inputs(shape=(6,), lam=0.0), public.SGD_STEP, public.judge_sgd_step,
+           "λ = 0 on a bias vector: W − α∇J"),
+    hidden("strong_decay", public.step_inputs(shape=(2, 5), lam=3.0), public.SGD_STEP, public.judge_sgd_step,
+           "λ = 3 on a 2 × 5 W"),
+    hidden("torch_first_step", public.step_inputs(shape=(3, 7), first_step=True), public.MOMENTUM_STEP,
+           public.judge_first_momentum_step, "from v = 0, one step equals torch.optim.SGD(lr=α(1 − β), momentum=β)"),
+    hidden("single_examples", public.sampler_inputs(n=12, B=1, num_batches=3000), public.SAMPLER, public.judge_sampler,
+           "B = 1 (Algorithm 1's draws): uniform over 12 examples"),
+    hidden("whole_set", public.sampler_inputs(n=6, B=6, num_batches=50), public.SAMPLER, public.judge_sampler,
+           "B = n: every batch is the whole training set"),
 ]
