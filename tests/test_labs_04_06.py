@@ -59,8 +59,8 @@ def lab_run(request, tmp_path) -> Callable[[Path], Tuple[dict, Path]]:
 def test_lab04_results(lab_run):
     """Every δ^[k] matches autograd; the backward pass costs (2r − 1)/r forward passes; GD with the gradients descends."""
     results, figures = lab_run(ROOT / "solutions" / LABS[4])
-    assert results["max_delta_rel_error"] < 1e-12
-    assert results["max_grad_rel_error"] < 1e-12
+    assert results["max_delta_rel_error"] < 1e-10
+    assert results["max_grad_rel_error"] < 1e-10
     for r, ratio in zip(results["flop_depths"], results["flop_ratios"]):
         assert ratio == pytest.approx((2 * r - 1) / r)
     assert 1.8 < results["flop_ratio"] < 2.0

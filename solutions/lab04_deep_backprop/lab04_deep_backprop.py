@@ -29,7 +29,7 @@
 # **Convention.** Examples are rows (Ma §4, eq. 4.4). The notes' column formula W^[k+1]ᵀ δ^[k+1]
 # for one example becomes δ^[k+1] W^[k+1] for n examples stacked in rows, and
 # Σ_i δ^[k](i) a^[k−1](i)ᵀ becomes δ^[k]ᵀ a^[k−1]. W^[k] keeps the notes' shape (m_k, m_{k−1}).
-# The cost is J = (1/n) Σ_i ½‖a^[r](i) − y^(i)‖² (Ma eq. 3.4, averaged over the n examples).
+# The cost is J = (1/n) Σ_i ½‖a^[r](i) − y^(i)‖², the mean squared cost of Ma eq. 1.1–1.2.
 
 # %%
 import torch
@@ -102,13 +102,14 @@ print(f"J = {J_autograd.item():.6f}; autograd kept δ^[1..{r}] of shapes", [tupl
 # Open `exercises.py` and implement `forward_pass(x, weights, biases)`: return the lists
 # `zs = [z^[1], …, z^[r]]` and `activations = [a^[0] = x, a^[1], …, a^[r]]`, with ReLU on the hidden
 # layers and a^[r] = z^[r]. The check compares z^[k] with what autograd's graph stored.
-# A correct answer agrees to about 1e-16 (the same products, maybe summed in another order).
+# A correct answer agrees to 1e-16 to 1e-13 (the same products, maybe summed in another order);
+# the package's checks fail anything above 1e-10.
 
 # %%
 with skip_if_stub():
     zs, activations = exercises.forward_pass(x, weights, biases)
     errors = [rel_error(z, z_ref) for z, z_ref in zip(zs, autograd_zs)]
-    print("rel error of z^[k] against the autograd forward, k = 1..r:", " ".join(f"{e:.1e}" for e in errors), "(expect < 1e-12)")
+    print("rel error of z^[k] against the autograd forward, k = 1..r:", " ".join(f"{e:.1e}" for e in errors), "(expect < 1e-10)")
     assert len(activations) == r + 1 and torch.equal(activations[0], x), "activations must be [a^[0] = x, a^[1], …, a^[r]]"
 
 # %% [markdown]
@@ -125,7 +126,7 @@ with skip_if_stub():
 # %%
 with skip_if_stub():
     delta_r = exercises.output_delta(autograd_zs[-1], y)
-    print(f"rel error of δ^[r] against autograd: {rel_error(delta_r, autograd_deltas[-1]):.1e} (expect < 1e-12)")
+    print(f"rel error of δ^[r] against autograd: {rel_error(delta_r, autograd_deltas[-1]):.1e} (expect < 1e-10)")
 
 # %% [markdown]
 # **Question.** If you forget the 1/n, every gradient is n times too large. Would gradient descent
@@ -140,16 +141,52 @@ with skip_if_stub():
 # Each δ^[k] is compared with the `z.grad` that autograd kept.
 
 # %%
-delta_errors = []
 with skip_if_stub():
     deltas = exercises.backward_deltas(autograd_zs, weights, autograd_deltas[-1])
-    delta_errors = [rel_error(d, d_ref) for d, d_ref in zip(deltas, autograd_deltas)]
-    for k, error in enumerate(delta_errors, start=1):
-        print(f"δ^[{k}] {tuple(deltas[k - 1].shape)}: rel error {error:.1e}")
-    print(f"max over the layers: {max(delta_errors):.1e} (expect < 1e-12; a missing ReLU′ gives ~1e-1)")
+    for k, (d, d_ref) in enumerate(zip(deltas, autograd_deltas), start=1):
+        print(f"δ^[{k}] {tuple(d.shape)}: rel error {rel_error(d, d_ref):.1e}")
+    print("(expect < 1e-10 everywhere, typically 1e-16 to 1e-13; a missing ReLU′ gives errors near 1)")
+
+# %% [markdown]
+# ## Exercise 4: the parameter gradients (Algorithm 4, line 8)
+#
+# Claim 3.2 (eq. 3.10–3.11): ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ and ∂J/∂b^[k] = δ^[k] for one example;
+# J's gradient is the sum over the rows of those per-example terms (the 1/n is already inside δ).
+# Implement `parameter_gradients(activations, deltas)`, returning the gradients in the order of
+# `model.parameters()`: W^[1], b^[1], W^[2], …
 
 # %%
-if delta_errors:
+with skip_if_stub():
+    grads = exercises.parameter_gradients(autograd_activations, autograd_deltas)
+    for k in range(1, r + 1):
+        for kind, g, g_ref in (("W", grads[2 * k - 2], autograd_grads[2 * k - 2]), ("b", grads[2 * k - 1], autograd_grads[2 * k - 1])):
+            print(f"∂J/∂{kind}^[{k}] {str(tuple(g.shape)):9s} rel error {rel_error(g, g_ref):.1e}")
+    print("(expect < 1e-10 everywhere)")
+
+# %% [markdown]
+# ## Algorithm 4 end to end
+#
+# Each exercise above started from autograd's values of the steps before it. Now chain your four
+# functions, as Algorithm 4 does: your forward pass, your δ^[r], your recursion, your gradients.
+# Compare every δ^[k] and every gradient with autograd once more. These are the numbers the lab records.
+
+# %%
+def algorithm4(x, y, weights, biases):
+    """Algorithm 4 with your four functions: (J, [δ^[1], …, δ^[r]], [∂J/∂W^[1], ∂J/∂b^[1], …])."""
+    zs, activations = exercises.forward_pass(x, weights, biases)
+    deltas = exercises.backward_deltas(zs, weights, exercises.output_delta(zs[-1], y))
+    J = 0.5 * ((zs[-1] - y) ** 2).sum(1).mean()
+    return J, deltas, exercises.parameter_gradients(activations, deltas)
+
+
+delta_errors, grad_errors = [], []
+with skip_if_stub():
+    J, deltas, grads = algorithm4(x, y, weights, biases)
+    delta_errors = [rel_error(d, d_ref) for d, d_ref in zip(deltas, autograd_deltas)]
+    grad_errors = [rel_error(g, g_ref) for g, g_ref in zip(grads, autograd_grads)]
+    print(f"J: yours {J.item():.12f}, autograd {J_autograd.item():.12f}")
+    print("rel error of δ^[k], k = 1..r:", " ".join(f"{e:.1e}" for e in delta_errors))
+    print(f"max rel error: δ {max(delta_errors):.1e}, parameter gradients {max(grad_errors):.1e} (expect < 1e-10)")
     fig, axes = figure(size=(4.5, 3.2))
     layers = range(1, r + 1)
     axes[0, 0].bar(layers, [float(d.norm()) for d in deltas], label="yours")
@@ -165,45 +202,19 @@ if delta_errors:
 # (Lab 5 measures the same thing for the activations.)
 
 # %% [markdown]
-# ## Exercise 4: the parameter gradients (Algorithm 4, line 8)
-#
-# Claim 3.2 (eq. 3.10–3.11): ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ and ∂J/∂b^[k] = δ^[k] for one example;
-# J's gradient is the sum over the rows of those per-example terms (the 1/n is already inside δ).
-# Implement `parameter_gradients(activations, deltas)`, returning the gradients in the order of
-# `model.parameters()`: W^[1], b^[1], W^[2], …
-
-# %%
-grad_errors = []
-with skip_if_stub():
-    grads = exercises.parameter_gradients(autograd_activations, autograd_deltas)
-    names = [f"∂J/∂{kind}^[{k}]" for k in range(1, r + 1) for kind in ("W", "b")]
-    grad_errors = [rel_error(g, g_ref) for g, g_ref in zip(grads, autograd_grads)]
-    for name, g, error in zip(names, grads, grad_errors):
-        print(f"{name:10s} {str(tuple(g.shape)):9s} rel error {error:.1e}")
-    print(f"max: {max(grad_errors):.1e} (expect < 1e-12)")
-
-# %% [markdown]
 # ## Sanity check: the gradients train the network
 #
-# Matching autograd is the real test. As a second one, take 300 steps of gradient descent
+# Matching autograd is the real test. As a second one, take a few hundred steps of gradient descent
 # (Ma eq. 1.3) on a fresh copy of the parameters, every gradient from your four functions.
 # The loss should fall steadily. Standardized prices start near J ≈ ½ (the variance of y over 2).
 
 # %%
-def manual_gradients(x, y, weights, biases):
-    """J and [∂J/∂W^[1], ∂J/∂b^[1], …] by Algorithm 4: your four exercises, in order."""
-    zs, activations = exercises.forward_pass(x, weights, biases)
-    deltas = exercises.backward_deltas(zs, weights, exercises.output_delta(zs[-1], y))
-    J = 0.5 * ((zs[-1] - y) ** 2).sum(1).mean()
-    return J, exercises.parameter_gradients(activations, deltas)
-
-
 losses = []
 with skip_if_stub():
     W_train, b_train = [W.clone() for W in weights], [b.clone() for b in biases]
     alpha, steps = 0.05, 60 if quick() else 300
     for step in range(steps):
-        J, g = manual_gradients(x, y, W_train, b_train)
+        J, _, g = algorithm4(x, y, W_train, b_train)
         losses.append(J.item())
         for k in range(r):
             W_train[k] -= alpha * g[2 * k]
@@ -346,7 +357,7 @@ record_results(
 # * Algorithm 4 is three small pieces: a forward pass that stores z^[k] and a^[k], one recursion
 #   for δ^[k] = ∂J/∂z^[k] (Claims 3.3 and 3.4), and one outer product per layer for the parameters
 #   (Claim 3.2). With examples in rows each piece is a single matrix product.
-# * Every δ^[k] matches autograd's `z.grad` to rounding error (about 1e-16 relative in float64).
+# * Every δ^[k] matches autograd's `z.grad` to rounding error (1e-16 to 1e-13 relative in float64).
 # * The backward pass needs about twice the forward pass's FLOPs, (2r − 1)/r, and both grow linearly
 #   with depth. That is Theorem 3.1 measured: the gradient costs a constant factor of the loss.
 #

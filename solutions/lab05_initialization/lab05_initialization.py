@@ -299,6 +299,10 @@ with skip_if_stub():
     print("saved", OUT / "training.png")
 
 # %% [markdown]
+# N(0, 1) starts with huge, confidently wrong scores (J far above log K) and saturated units, and
+# needs epochs to recover. N(0, 0.01²) does not move at all: its activations and its δ's vanish
+# long before they reach the first layers. Xavier starts below log K and keeps descending.
+#
 # **Question.** The N(0, 0.01²) network starts at J ≈ log K: why exactly that value? Why does it
 # take so long to move away from it?
 

@@ -43,7 +43,7 @@ print("quick mode" if quick() else "full mode", "| figures go to", OUT)
 
 
 def cost(model, x, y) -> torch.Tensor:
-    """J = (1/n) Σ_i ½‖h_θ(x^(i)) − y^(i)‖² (Ma eq. 1.1–1.2 with the notes' ½)."""
+    """J = (1/n) Σ_i ½‖h_θ(x^(i)) − y^(i)‖² (Ma eq. 1.1–1.2)."""
     return 0.5 * ((model(x) - y) ** 2).sum(1).mean()
 
 
