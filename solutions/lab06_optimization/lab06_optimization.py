@@ -36,7 +36,7 @@ from cs229nn.datasets import Saratoga, Windsor
 from cs229nn.lab import output_dir, quick, record_results, self_check, skip_if_stub
 from cs229nn.plot import figure, save
 
-device = torch.device("cpu")  # small networks and many tiny steps: the CPU is the right tool
+# Everything runs on the CPU: small networks and many tiny steps, where a GPU would only add launch overhead.
 OUT = output_dir(6)
 torch.manual_seed(0)
 print("quick mode" if quick() else "full mode", "| figures go to", OUT)
