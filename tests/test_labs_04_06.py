@@ -72,8 +72,8 @@ def test_lab05_results(lab_run):
     """Constant and zero initializations keep the hidden units identical; Xavier/He keep the activations' scale."""
     results, _ = lab_run(ROOT / "solutions" / LABS[5])
     assert results["symmetry_broken"] == {"zeros": False, "constant 0.5": False, "Xavier": True}
-    assert max(results["hidden_spread_after"]["constant 0.5"]) == 0.0
-    assert min(results["hidden_spread_after"]["Xavier"]) > 0.5
+    assert max(results["hidden_spread_after"]["constant 0.5"]) < 1e-4  # relative to ‖W‖: identical up to rounding
+    assert min(results["hidden_spread_after"]["Xavier"]) > 0.1
     std = results["last_layer_std"]
     assert 0.3 < std["relu He"] < 3.0          # flat through depth 8
     assert std["relu N(0, 1)"] > 1e4           # explodes, about √(n/2) per layer
