@@ -141,6 +141,8 @@ MUTANTS: Dict[str, tuple] = {
     "forward without ReLU": (4, "lab04.forward_pass.values", dict(forward_pass=lambda x, W, b: _forward(x, W, b, relu=False))),
     "δ^[r] without the 1/n of the mean": (4, "lab04.output_delta.values", dict(output_delta=lambda z, y: z - y)),
     "δ recursion without ReLU′": (4, "lab04.backward_deltas.values", dict(backward_deltas=lambda zs, W, d: _deltas(zs, W, d, mask=False))),
+    "∂J/∂W^[k] transposed": (4, "lab04.parameter_gradients.values", dict(
+        parameter_gradients=lambda acts, ds: [g for a, d in zip(acts, ds) for g in (a.T @ d, d.sum(0))])),
     "∂J/∂b^[k] averaged instead of summed": (4, "lab04.parameter_gradients.values", dict(
         parameter_gradients=lambda acts, ds: [g for a, d in zip(acts, ds) for g in (d.T @ a, d.mean(0))])),
     # lab 5
@@ -154,6 +156,10 @@ MUTANTS: Dict[str, tuple] = {
         xavier_normal=lambda fi, fo, g=None, dtype=torch.float32: (2.0 / (fi + fo)) ** 0.5 * torch.randn(fi, fo, generator=g, dtype=dtype))),
     "He with Xavier's variance": (5, "lab05.he_normal.statistics", dict(
         he_normal=lambda fi, fo, g=None, dtype=torch.float32: (2.0 / (fi + fo)) ** 0.5 * torch.randn(fo, fi, generator=g, dtype=dtype))),
+    "He drawn uniformly with the right variance": (5, "lab05.he_normal.normal", dict(  # hidden: E[w⁴]/Var(w)² = 1.8, not 3
+        he_normal=lambda fi, fo, g=None, dtype=torch.float32: (6.0 / fi) ** 0.5 * (2 * torch.rand(fo, fi, generator=g, dtype=dtype) - 1))),
+    "spread of the columns (inputs) instead of the rows (units)": (5, "lab05.unit_spread.random", dict(
+        unit_spread=lambda W: torch.cdist(W.T, W.T).max())),
     # lab 6
     "λ added to W instead of multiplying it": (6, "lab06.sgd_step.values", dict(sgd_step=lambda W, g, lr, lam: W - lr * g - lam)),
     "L2 step without α on λW": (6, "lab06.sgd_step.values", dict(sgd_step=lambda W, g, lr, lam: (1 - lam) * W - lr * g)),
@@ -186,8 +192,8 @@ def _deltas(zs, weights, delta_r, mask=True):
 
 
 @pytest.mark.parametrize("mutation", sorted(MUTANTS))
-def test_public_check_catches(mutation):
-    """The named public check fails on a typical mistake (and so would a stub-free but wrong answer)."""
+def test_check_catches(mutation):
+    """The named check (public unless noted) fails on a typical mistake, with a message, not a crash."""
     number, check, replacements = MUTANTS[mutation]
-    results = {r.name: r for r in run_checks(ROOT / "labs" / LABS[number], seed=2, exercises=mutant(number, **replacements))}
+    results = {r.name: r for r in run_checks(ROOT / "solutions" / LABS[number], seed=2, hidden=True, exercises=mutant(number, **replacements))}
     assert results[check].status == FAILED, results[check]
