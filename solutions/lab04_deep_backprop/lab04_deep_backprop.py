@@ -51,7 +51,7 @@ print("quick mode" if quick() else "full mode", "| figures go to", OUT)
 # %% [markdown]
 # ## Data and a deep network
 #
-# The Saratoga houses (notes §2's size / bedrooms / zip code / wealth example): 4 standardized
+# The Saratoga houses (Ma §2's size / bedrooms / zip code / wealth example): 4 standardized
 # features, the standardized price as y. The network is a 5-layer ReLU MLP 4-32-24-16-8-1 in float64,
 # built by `cs229nn.nn.MLP` with torch's default initialization. Its parameters, as plain tensors,
 # are the `weights` and `biases` lists your functions take.
@@ -316,9 +316,9 @@ if flop_table:
     print(f"backward / forward FLOPs at r = {rs[-1]}: {flop_ratio:.3f}")
 
 # %% [markdown]
-# **Question.** Autograd's backward does exactly as many FLOPs as yours. Which of your products
-# does it skip for layer 1, and why does nothing need ∂J/∂x? When *would* you want ∂J/∂x?
-# (Think of an image you would like to change so that the network says "soccer ball".)
+# **Question.** Autograd's backward does exactly as many FLOPs as yours: like Algorithm 4, it never
+# computes δ^[1] W^[1] = ∂J/∂x. How does it know that nothing needs ∂J/∂x? When *would* you want
+# ∂J/∂x? (Think of an image you would like to change so that the network says "soccer ball".)
 
 # %% [markdown]
 # ## Self-check

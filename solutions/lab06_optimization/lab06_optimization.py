@@ -266,6 +266,7 @@ windsor_train = Windsor(standardize=True, standardize_target=True, dtype=torch.f
 windsor_test = Windsor(split="test", standardize=True, standardize_target=True, dtype=torch.float64)
 subset = torch.randperm(len(windsor_train), generator=torch.Generator().manual_seed(0))[:40]
 x_small, y_small = windsor_train.data[subset], windsor_train.targets[subset]
+print(f"train x {tuple(x_small.shape)}, y {tuple(y_small.shape)}; test x {tuple(windsor_test.data.shape)}, y {tuple(windsor_test.targets.shape)}")
 gd_steps = 300 if quick() else 2000
 every = 20
 regularized = {}
