@@ -311,6 +311,7 @@ record_results(
     7,
     f"vowels F1/F2, split by speaker: softmax regression {acc_linear:.0%}, two-layer {acc_two_layer:.0%}, "
     f"two-layer on per-speaker z-scores {acc_two_layer_normalized:.0%}",
+    device=str(device),
     accuracy_linear=acc_linear,
     accuracy_two_layer=acc_two_layer,
     accuracy_linear_normalized=acc_linear_normalized,

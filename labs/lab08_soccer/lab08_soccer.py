@@ -195,6 +195,7 @@ record_results(
     8,
     f"soccer ball: logistic regression test {logistic.accuracy('test'):.0%} / shifted {logistic.accuracy('shifted'):.0%}, "
     f"conv net test {conv.accuracy('test'):.0%} / shifted {conv.accuracy('shifted'):.0%}",
+    device=str(device),
     logistic_test=logistic.accuracy("test"),
     logistic_shifted=logistic.accuracy("shifted"),
     conv_test=conv.accuracy("test"),
