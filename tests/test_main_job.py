@@ -1,8 +1,9 @@
 """The two entry points a student runs first: `cs229nn report` and the main job (`make run`)."""
 
+import json
+
 import cs229nn.main_job as main_job
 from cs229nn.cli import main as cli
-from cs229nn.experiments.soccer import QUICK
 
 
 def test_report_command_prints_and_writes_the_report(tmp_path, capsys):
@@ -13,11 +14,31 @@ def test_report_command_prints_and_writes_the_report(tmp_path, capsys):
     assert out.read_text().startswith("cs229nn gradient report")
 
 
-def test_main_job_writes_report_and_figures(soccer_root, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(main_job, "FULL", QUICK)  # the full run is `make run`; the same code, fewer epochs
+def test_main_job_runs_report_then_labs_and_prints_the_table(tmp_path, monkeypatch, capfd):
+    """Lab 3 in quick mode as a subprocess: its key result, time and device reach the table and summary.md."""
     monkeypatch.setenv("CS229NN_DEVICE", "cpu")
-    assert main_job.main(["--out", str(tmp_path), "--root", str(soccer_root)]) == 0
-    printed = capsys.readouterr().out
-    assert "running on the CPU" in printed and "conv net" in printed
-    for name in ("gradient_report.txt", "soccer/results.txt", "soccer/filters.png", "soccer/position_accuracy.png"):
-        assert (tmp_path / name).is_file(), name
+    assert main_job.main(["--out", str(tmp_path), "--quick", "--labs", "3"]) == 0
+    printed = capfd.readouterr().out
+    assert printed.index("gradient report") < printed.index("== 2.1 of 1: lab03_backprop") < printed.index("== 3. summary")
+    assert "Lab 3 self-check" in printed  # the lab's own output streams through
+    results = json.loads((tmp_path / "lab03" / "results.json").read_text())
+    row = next(line for line in (tmp_path / "summary.md").read_text().splitlines() if line.startswith("| lab03_backprop"))
+    assert results["summary"] in row and row.endswith("| cpu |")
+    assert (tmp_path / "gradient_report.txt").is_file() and (tmp_path / "lab03" / "activations.png").is_file()
+
+
+def test_a_failing_lab_fails_the_job_but_not_the_table(tmp_path, capfd):
+    """Kills: a main job that stops at the first broken lab, or reports it as done."""
+    lab = tmp_path / "solutions" / "lab01_broken"
+    lab.mkdir(parents=True)
+    (lab / "exercises.py").write_text("")
+    (lab / "lab01_broken.py").write_text("raise SystemExit(3)\n")
+    assert main_job.main(["--out", str(tmp_path / "out"), "--solutions", str(tmp_path / "solutions")]) == 1
+    summary = (tmp_path / "out" / "summary.md").read_text()
+    assert "| lab01_broken | FAILED: exit status 3" in summary
+
+
+def test_unknown_lab_number_is_a_one_line_error(tmp_path, capsys):
+    assert main_job.main(["--out", str(tmp_path), "--labs", "42"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no lab [42]" in err

@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from cs229nn.lab.loader import LAB_FOLDER, LabError, lab_number
-from cs229nn.lab.stubs import stub_message
+from cs229nn.lab.loader import LabError, lab_folders, lab_number
+from cs229nn.lab.stubs import STUB_PATTERN, stub_message
 
 BEGIN, END, LINE = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION"
 EXERCISE_DOC = re.compile(r"^Exercise (\d+): (.+)$")
@@ -53,10 +53,12 @@ def _exercises_by_line(source: str, path: Path) -> Dict[int, ast.AST]:
     return owner
 
 
-def _stub(path: Path, line: int, indent: str, owner: Optional[ast.AST], lab: int) -> str:
+def _stub(path: Path, line: int, indent: str, owner: Optional[ast.AST], lab: int, numbers: Dict[int, str]) -> str:
     if owner is None:
         raise LabError(f"{path}:{line}: a solution region must lie inside a function or class whose docstring starts with 'Exercise K: <what to write>'")
     number, what = EXERCISE_DOC.match(ast.get_docstring(owner).splitlines()[0]).groups()
+    if numbers.setdefault(int(number), owner.name) != owner.name:
+        raise LabError(f"{path}:{owner.lineno}: exercise {number} is already {numbers[int(number)]}; number the exercises of a lab 1, 2, 3, ... once each")
     message = stub_message(lab, int(number), f"lab{lab:02d}.{owner.name}", what.rstrip("."))
     return f"{indent}raise NotImplementedError({message!r})\n"
 
@@ -64,6 +66,7 @@ def _stub(path: Path, line: int, indent: str, owner: Optional[ast.AST], lab: int
 def student_exercises(source: str, path: Path, lab: int) -> str:
     """The student version of a solution ``exercises.py``."""
     owners = _exercises_by_line(source, path)
+    numbers: Dict[int, str] = {}  # exercise number -> its function or class
     out: List[str] = []
     region_start: Optional[int] = None
     hints: List[str] = []
@@ -78,19 +81,30 @@ def student_exercises(source: str, path: Path, lab: int) -> str:
             if region_start is None:
                 raise LabError(f"{path}:{number}: '{END}' without a '{BEGIN}' before it")
             out.extend(f"{indent}# Hint: {h}\n" for h in hints)
-            out.append(_stub(path, region_start, indent, owners.get(region_start), lab))
+            out.append(_stub(path, region_start, indent, owners.get(region_start), lab, numbers))
             region_start = None
         elif region_start is not None:
             hint = HINT.match(line)
             if hint:
                 hints.append(hint.group(1))
         elif line.rstrip().endswith(LINE) and not stripped.startswith("#"):
-            out.append(_stub(path, number, indent, owners.get(number), lab))
+            out.append(_stub(path, number, indent, owners.get(number), lab, numbers))
         else:
             out.append(line)
     if region_start is not None:
         raise LabError(f"{path}:{region_start}: '{BEGIN}' is never closed by '{END}'")
     return "".join(out)
+
+
+def stubbed_exercises(folder: Path) -> Dict[str, str]:
+    """exercise id -> "Lab N, exercise K", for every solution region of ``folder/exercises.py``.
+
+    The ids the stubs, the checks, the self-check and the grade all share.
+    """
+    path = Path(folder) / "exercises.py"
+    student = student_exercises(path.read_text(encoding="utf-8"), path, lab_number(folder))
+    found = (STUB_PATTERN.match(ast.literal_eval(m.group(1))) for m in re.finditer(r"raise NotImplementedError\((.+)\)$", student, re.M))
+    return {m.group(3): f"Lab {m.group(1)}, exercise {m.group(2)}" for m in found if m}
 
 
 def _refuse_markers(path: Path, text: str) -> None:
@@ -102,7 +116,7 @@ def _refuse_markers(path: Path, text: str) -> None:
 def generate(solutions: Path) -> Dict[str, bytes]:
     """relative path -> content of the whole student version of ``solutions``."""
     files: Dict[str, bytes] = {}
-    labs = sorted(p for p in Path(solutions).iterdir() if p.is_dir() and LAB_FOLDER.match(p.name))
+    labs = lab_folders(solutions)
     if not labs:
         raise LabError(f"{solutions} holds no lab folder (lab01_name/ ...)")
     for lab in labs:
