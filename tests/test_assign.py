@@ -115,3 +115,14 @@ def test_a_folder_without_labs_is_one_line_error(tmp_path, capsys):
     assert main([str(tmp_path), str(tmp_path / "labs")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no lab folder" in err
+
+
+def test_fresh_checkout_without_manifest_regenerates_stale_files(tmp_path):
+    """The manifest is not committed: on a fresh clone assign must still bring a stale labs/ up to date."""
+    labs = tmp_path / "labs"
+    write(SOLUTIONS, labs)
+    (labs / ".assign-manifest.json").unlink()
+    stale = next(labs.glob("lab*/checks.py"))
+    stale.write_text("# stale\n")
+    assert write(SOLUTIONS, labs) == [stale.relative_to(labs).as_posix()]
+    assert differences(SOLUTIONS, labs) == []

@@ -30,7 +30,7 @@ BEGIN, END, LINE = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION"
 EXERCISE_DOC = re.compile(r"^Exercise (\d+): (.+)$")
 HINT = re.compile(r"^\s*# HINT: ?(.*)$")
 SOLUTION_ONLY = {"hidden_checks.py"}
-MANIFEST = ".assign-manifest.json"  # what assign last wrote, so that edits by hand are never overwritten silently
+MANIFEST = ".assign-manifest.json"  # what assign last wrote here, so that edits by hand are never overwritten silently (not committed)
 
 
 def _exercises_by_line(source: str, path: Path) -> Dict[int, ast.AST]:
@@ -155,9 +155,11 @@ def write(solutions: Path, labs: Path, force: bool = False) -> List[str]:
     """
     wanted = generate(solutions)
     manifest_path = labs / MANIFEST
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else None
     todo = differences(solutions, labs)
-    edited = [r for r in todo if (labs / r).is_file() and manifest.get(r) != _digest((labs / r).read_bytes())]
+    # Without a manifest (a fresh checkout: it is not committed, so that branches adding
+    # different labs never conflict on it) nothing is known to be edited by hand.
+    edited = [r for r in todo if manifest is not None and (labs / r).is_file() and manifest.get(r) != _digest((labs / r).read_bytes())]
     if edited and not force:
         raise LabError(f"{labs / edited[0]} was changed since `cs229nn assign` wrote it ({len(edited)} such file(s)); pass --force to overwrite")
     for relative in todo:
