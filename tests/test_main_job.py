@@ -2,8 +2,11 @@
 
 import json
 
+import pytest
+
 import cs229nn.main_job as main_job
 from cs229nn.cli import main as cli
+from cs229nn.lab.loader import lab_folders
 
 
 def test_report_command_prints_and_writes_the_report(tmp_path, capsys):
@@ -42,3 +45,13 @@ def test_unknown_lab_number_is_a_one_line_error(tmp_path, capsys):
     assert main_job.main(["--out", str(tmp_path), "--labs", "42"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no lab [42]" in err
+
+
+@pytest.mark.slow
+def test_main_job_runs_every_lab_in_quick_mode(tmp_path, monkeypatch):
+    """`cs229nn run --quick`: every reference lab as a script, each with a row in the summary."""
+    monkeypatch.setenv("CS229NN_DEVICE", "cpu")
+    assert main_job.main(["--out", str(tmp_path), "--quick"]) == 0
+    summary = (tmp_path / "summary.md").read_text()
+    for folder in lab_folders(main_job.PACKAGE_ROOT / "solutions"):
+        assert f"| {folder.name} | " in summary and "FAILED" not in summary
