@@ -51,3 +51,19 @@ def test_a_failing_cell_reports_its_source_and_error(tmp_path):
 def test_solution_lab_runs_in_full_in_a_kernel(name, tmp_path):
     """The full-size lab (as `make labs-notebooks` runs it)."""
     execute(lab_script(SOLUTIONS / name), env={"CS229NN_QUICK": "0", "CS229NN_OUT": str(tmp_path), "PYTHONPATH": str(ROOT)})
+
+
+def test_notebook_command_reports_failures_and_bad_folders(tmp_path, capsys):
+    """`python -m cs229nn.lab.notebook` (make labs-notebooks): exit 1 naming the failed lab, exit 2 for a non-lab."""
+    pytest.importorskip("nbclient")
+    from cs229nn.lab.notebook import main
+
+    lab = tmp_path / "solutions" / "lab07_broken"
+    lab.mkdir(parents=True)
+    (lab / "exercises.py").write_text("")
+    (lab / "lab07_broken.py").write_text("# %%\nraise ValueError('broken on purpose')\n")
+    assert main([str(tmp_path / "solutions"), "--quick", "--out", str(tmp_path / "out")]) == 1
+    printed = capsys.readouterr().out
+    assert "[1/1]" in printed and "FAILED" in printed and "ValueError: broken on purpose" in printed
+    assert main([str(tmp_path / "nothing")]) == 2
+    assert "is not a folder of labs" in capsys.readouterr().err
