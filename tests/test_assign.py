@@ -126,3 +126,21 @@ def test_fresh_checkout_without_manifest_regenerates_stale_files(tmp_path):
     stale.write_text("# stale\n")
     assert write(SOLUTIONS, labs) == [stale.relative_to(labs).as_posix()]
     assert differences(SOLUTIONS, labs) == []
+
+
+def test_outputs_caches_and_notebooks_of_a_run_are_neither_copied_nor_differences(tmp_path):
+    """Running a lab in its folder writes out/, __pycache__/ and maybe a paired .ipynb: assign leaves them alone.
+
+    Kills: copying an instructor's figures into labs/, and deleting (or flagging) a student's outputs or notebook.
+    """
+    solutions, labs = tmp_path / "solutions", tmp_path / "labs"
+    shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__", "out"))
+    name = lab_folders(solutions)[0].name
+    write(solutions, labs)
+    for root in (solutions, labs):
+        (root / name / "out" / "lab01").mkdir(parents=True)
+        (root / name / "out" / "lab01" / "figure.png").write_bytes(b"png")
+        (root / name / f"{name}.ipynb").write_text("{}")
+    assert not any("out/" in r or r.endswith(".ipynb") for r in generate(solutions))
+    assert differences(solutions, labs) == []
+    assert write(solutions, labs) == [] and (labs / name / f"{name}.ipynb").is_file()

@@ -30,6 +30,9 @@ BEGIN, END, LINE = "# BEGIN SOLUTION", "# END SOLUTION", "# SOLUTION"
 EXERCISE_DOC = re.compile(r"^Exercise (\d+): (.+)$")
 HINT = re.compile(r"^\s*# HINT: ?(.*)$")
 SOLUTION_ONLY = {"hidden_checks.py"}
+# What running or opening a lab leaves in its folder: never copied, never counted as a difference, never removed.
+LOCAL_FOLDERS = {"__pycache__", ".ipynb_checkpoints", "out"}
+LOCAL_SUFFIXES = {".pyc", ".ipynb"}
 MANIFEST = ".assign-manifest.json"  # what assign last wrote here, so that edits by hand are never overwritten silently (not committed)
 
 
@@ -121,7 +124,7 @@ def generate(solutions: Path) -> Dict[str, bytes]:
         raise LabError(f"{solutions} holds no lab folder (lab01_name/ ...)")
     for lab in labs:
         number = lab_number(lab)
-        for path in sorted(p for p in lab.rglob("*") if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"):
+        for path in lab_files(lab):
             relative = path.relative_to(solutions).as_posix()
             if path.name in SOLUTION_ONLY:
                 continue
@@ -134,6 +137,14 @@ def generate(solutions: Path) -> Dict[str, bytes]:
     return files
 
 
+def lab_files(folder: Path) -> List[Path]:
+    """The files of a lab folder that belong to the lab (not its outputs, caches or notebooks)."""
+    return sorted(
+        p for p in Path(folder).rglob("*")
+        if p.is_file() and p.suffix not in LOCAL_SUFFIXES and not LOCAL_FOLDERS & set(p.relative_to(folder).parts[:-1])
+    )
+
+
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -142,7 +153,7 @@ def differences(solutions: Path, labs: Path) -> List[str]:
     """The files of ``labs`` that are missing, stale or different from what :func:`generate` writes."""
     wanted = generate(solutions)
     lab_names = {relative.split("/")[0] for relative in wanted}
-    present = {p.relative_to(labs).as_posix() for name in lab_names if (labs / name).is_dir() for p in (labs / name).rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    present = {p.relative_to(labs).as_posix() for name in lab_names for p in lab_files(labs / name)}
     changed = [r for r, data in wanted.items() if not (labs / r).is_file() or (labs / r).read_bytes() != data]
     return sorted(changed + sorted(present - set(wanted)))
 
