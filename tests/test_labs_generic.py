@@ -5,6 +5,7 @@ never a crash; every exercise has a public check that fails on the stub and pass
 on the solution; all checks, hidden ones too, pass on the solution for two seeds.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,20 @@ def test_student_exercises_import_and_keep_every_exercise(name):
     for exercise in exercises:
         assert hasattr(module, exercise.split(".", 1)[1]), f"labs/{name}/exercises.py lost {exercise}"
     assert not (LABS / name / "hidden_checks.py").exists()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_lab_script_has_the_parts_every_lab_shares(name):
+    """Title and notes citation first; the setup the tests rely on; the self-check; the key results; a summary."""
+    from cs229nn.lab.loader import lab_number, lab_script
+    from cs229nn.lab.notebook import to_notebook
+
+    number = lab_number(SOLUTIONS / name)
+    cells = to_notebook(lab_script(SOLUTIONS / name)).cells
+    first, code = cells[0], "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert first.cell_type == "markdown" and f"Lab {number}" in first.source.splitlines()[0], "the first cell is the title, naming the lab"
+    assert "Ma" in first.source or "Ng & Katanforoosh" in first.source, "the first cell names which notes the lab follows"
+    for needed in ("import exercises", f"output_dir({number})", "self_check(exercises)", "skip_if_stub()"):
+        assert needed in code, f"{name}: the lab's code lacks {needed!r}"
+    assert re.search(rf"record_results\(\s*{number},", code), f"{name}: the lab records its key results with record_results({number}, ...)"
+    assert any(c.cell_type == "markdown" and "Summary" in c.source for c in cells), "the lab ends with a Summary"
