@@ -144,3 +144,14 @@ def test_outputs_caches_and_notebooks_of_a_run_are_neither_copied_nor_difference
     assert not any("out/" in r or r.endswith(".ipynb") for r in generate(solutions))
     assert differences(solutions, labs) == []
     assert write(solutions, labs) == [] and (labs / name / f"{name}.ipynb").is_file()
+
+
+def test_a_lab_removed_from_solutions_is_removed_from_labs(tmp_path):
+    labs = tmp_path / "labs"
+    write(SOLUTIONS, labs)
+    gone = labs / "lab42_gone" / "exercises.py"
+    gone.parent.mkdir()
+    gone.write_text("")
+    assert differences(SOLUTIONS, labs) == ["lab42_gone/exercises.py"]
+    write(SOLUTIONS, labs, force=True)
+    assert not gone.exists()

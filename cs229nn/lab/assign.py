@@ -153,6 +153,7 @@ def differences(solutions: Path, labs: Path) -> List[str]:
     """The files of ``labs`` that are missing, stale or different from what :func:`generate` writes."""
     wanted = generate(solutions)
     lab_names = {relative.split("/")[0] for relative in wanted}
+    lab_names |= {folder.name for folder in lab_folders(labs)} if Path(labs).is_dir() else set()  # a lab removed from solutions/
     present = {p.relative_to(labs).as_posix() for name in lab_names for p in lab_files(labs / name)}
     changed = [r for r, data in wanted.items() if not (labs / r).is_file() or (labs / r).read_bytes() != data]
     return sorted(changed + sorted(present - set(wanted)))
