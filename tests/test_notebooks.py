@@ -39,7 +39,6 @@ def test_student_lab_runs_top_to_bottom_with_stubs(name, run_lab_notebook):
 
 def test_a_failing_cell_reports_its_source_and_error(tmp_path):
     """Kills: a notebook runner that swallows errors or reports them without the cell."""
-    pytest.importorskip("nbclient")
     script = tmp_path / "lab99_broken.py"
     script.write_text("# %%\nx = 1\n\n# %% [markdown]\n# text\n\n# %%\ny = x / 0\n")
     with pytest.raises(CellError, match=r"(?s)cell 2 failed with ZeroDivisionError: division by zero.*y = x / 0"):
@@ -55,7 +54,6 @@ def test_solution_lab_runs_in_full_in_a_kernel(name, tmp_path):
 
 def test_notebook_command_reports_failures_and_bad_folders(tmp_path, capsys):
     """`python -m cs229nn.lab.notebook` (make labs-notebooks): exit 1 naming the failed lab, exit 2 for a non-lab."""
-    pytest.importorskip("nbclient")
     from cs229nn.lab.notebook import main
 
     lab = tmp_path / "solutions" / "lab07_broken"

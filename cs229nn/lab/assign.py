@@ -18,7 +18,6 @@ import ast
 import hashlib
 import json
 import re
-import shutil
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional
