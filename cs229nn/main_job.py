@@ -81,7 +81,10 @@ def select(solutions: Path, wanted: Optional[str]) -> List[Path]:
     folders = lab_folders(solutions)
     if not wanted:
         return folders
-    numbers = {int(n) for n in wanted.split(",")}
+    try:
+        numbers = {int(n) for n in wanted.split(",")}
+    except ValueError:
+        raise LabError(f"--labs takes lab numbers separated by commas, like 1,3; got {wanted!r}") from None
     missing = numbers - {lab_number(f) for f in folders}
     if missing:
         raise LabError(f"--labs: no lab {sorted(missing)} in {solutions}")
@@ -100,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         folders = select(args.solutions, args.labs)
         for folder in folders:
             lab_script(folder)  # refuse a malformed lab before spending minutes
-    except (LabError, ValueError) as error:
+    except LabError as error:
         print(f"cs229nn run: {error}", file=sys.stderr)
         return 2
     device = cs229nn.device()

@@ -41,10 +41,11 @@ def test_a_failing_lab_fails_the_job_but_not_the_table(tmp_path, capfd):
     assert "| lab01_broken | FAILED: exit status 3" in summary
 
 
-def test_unknown_lab_number_is_a_one_line_error(tmp_path, capsys):
-    assert main_job.main(["--out", str(tmp_path), "--labs", "42"]) == 2
+@pytest.mark.parametrize("labs, words", [("42", "no lab [42]"), ("1,x", "like 1,3; got '1,x'")])
+def test_bad_lab_selection_is_a_one_line_error(tmp_path, capsys, labs, words):
+    assert main_job.main(["--out", str(tmp_path), "--labs", labs]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no lab [42]" in err
+    assert err.count("\n") == 1 and words in err
 
 
 @pytest.mark.slow
