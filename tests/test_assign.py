@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cs229nn.lab.assign import differences, generate, main, student_exercises, stubbed_exercises, write
+from cs229nn.lab.assign import count_regions, differences, generate, main, student_exercises, stubbed_exercises, write
 from cs229nn.lab.loader import LabError, lab_folders
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -155,3 +155,12 @@ def test_a_lab_removed_from_solutions_is_removed_from_labs(tmp_path):
     assert differences(SOLUTIONS, labs) == ["lab42_gone/exercises.py"]
     write(SOLUTIONS, labs, force=True)
     assert not gone.exists()
+
+
+def test_only_stubs_one_region_and_keeps_the_others_solved():
+    source = EXERCISE.format(body="    y = 2 * x  # SOLUTION\n    # BEGIN SOLUTION\n    z = y + 1\n    # END SOLUTION\n    return z")
+    assert count_regions(source) == 2
+    first = student_exercises(source, Path("lab09_x/exercises.py"), 9, only=0)
+    second = student_exercises(source, Path("lab09_x/exercises.py"), 9, only=1)
+    assert "y = 2 * x" not in first and "z = y + 1" in first and first.count("NotImplementedError") == 1
+    assert "y = 2 * x" in second and "z = y + 1" not in second and second.count("NotImplementedError") == 1

@@ -6,13 +6,14 @@ on the solution; all checks, hidden ones too, pass on the solution for two seeds
 """
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from cs229nn.lab import run_checks
-from cs229nn.lab.assign import stubbed_exercises
-from cs229nn.lab.loader import lab_folders, load_checks, load_exercises
+from cs229nn.lab.assign import count_regions, student_exercises, stubbed_exercises
+from cs229nn.lab.loader import lab_folders, lab_number, load_checks, load_exercises
 from cs229nn.lab.runner import NOT_IMPLEMENTED, PASSED, format_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +74,7 @@ def test_student_exercises_import_and_keep_every_exercise(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_lab_script_has_the_parts_every_lab_shares(name):
     """Title and notes citation first; the setup the tests rely on; the self-check; the key results; a summary."""
-    from cs229nn.lab.loader import lab_number, lab_script
+    from cs229nn.lab.loader import lab_script
     from cs229nn.lab.notebook import to_notebook
 
     number = lab_number(SOLUTIONS / name)
@@ -85,3 +86,22 @@ def test_lab_script_has_the_parts_every_lab_shares(name):
         assert needed in code, f"{name}: the lab's code lacks {needed!r}"
     assert re.search(rf"record_results\(\s*{number},", code), f"{name}: the lab records its key results with record_results({number}, ...)"
     assert any(c.cell_type == "markdown" and "Summary" in c.source for c in cells), "the lab ends with a Summary"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_solution_region_on_its_own_is_seen_by_a_public_check(name, tmp_path):
+    """Stub one region at a time, the rest solved: some public check of its exercise must say "not implemented".
+
+    Kills: a region that no public check reaches (a second method of an exercise, a branch the
+    inputs never take), which a student could leave unwritten and still pass the self-check.
+    """
+    source = (SOLUTIONS / name / "exercises.py").read_text(encoding="utf-8")
+    number = lab_number(SOLUTIONS / name)
+    folder = tmp_path / name
+    shutil.copytree(SOLUTIONS / name, folder, ignore=shutil.ignore_patterns("__pycache__", "out", "hidden_checks.py"))
+    for index in range(count_regions(source)):
+        variant = student_exercises(source, folder / "exercises.py", number, only=index)
+        (folder / "exercises.py").write_text(variant, encoding="utf-8")
+        stub = re.search(r"raise NotImplementedError\(['\"]Lab \d+, exercise \d+ \((lab\d+\.\w+)\)", variant)
+        seen = [r.name for r in run_checks(folder, seed=5) if r.exercise == stub.group(1) and r.status == NOT_IMPLEMENTED]
+        assert seen, f"{name}: region {index + 1} of {stub.group(1)} is stubbed, yet no public check reports it not implemented"

@@ -65,32 +65,50 @@ def _stub(path: Path, line: int, indent: str, owner: Optional[ast.AST], lab: int
     return f"{indent}raise NotImplementedError({message!r})\n"
 
 
-def student_exercises(source: str, path: Path, lab: int) -> str:
-    """The student version of a solution ``exercises.py``."""
+def _is_line_region(line: str) -> bool:
+    return line.rstrip().endswith(LINE) and not line.strip().startswith("#")
+
+
+def count_regions(source: str) -> int:
+    """How many solution regions (blocks and single lines) ``source`` marks."""
+    return sum(line.strip() == BEGIN or _is_line_region(line) for line in source.splitlines())
+
+
+def student_exercises(source: str, path: Path, lab: int, only: Optional[int] = None) -> str:
+    """The student version of a solution ``exercises.py``.
+
+    ``only``: stub just the region with this index (0-based, in file order) and keep
+    the others solved, so a test can show that each region on its own is seen by a check.
+    """
     owners = _exercises_by_line(source, path)
     numbers: Dict[int, str] = {}  # exercise number -> its function or class
     out: List[str] = []
     region_start: Optional[int] = None
+    region: List[str] = []  # the solution lines of the open region
     hints: List[str] = []
+    index = 0  # of the next region
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         stripped = line.strip()
         indent = line[: len(line) - len(line.lstrip())]
         if stripped == BEGIN:
             if region_start is not None:
                 raise LabError(f"{path}:{number}: '{BEGIN}' inside the region opened at line {region_start}; close it first")
-            region_start, hints = number, []
+            region_start, region, hints = number, [], []
         elif stripped == END:
             if region_start is None:
                 raise LabError(f"{path}:{number}: '{END}' without a '{BEGIN}' before it")
-            out.extend(f"{indent}# Hint: {h}\n" for h in hints)
-            out.append(_stub(path, region_start, indent, owners.get(region_start), lab, numbers))
-            region_start = None
+            stub = _stub(path, region_start, indent, owners.get(region_start), lab, numbers)
+            out.extend([f"{indent}# Hint: {h}\n" for h in hints] + [stub] if only in (None, index) else region)
+            region_start, index = None, index + 1
         elif region_start is not None:
+            region.append(line)
             hint = HINT.match(line)
             if hint:
                 hints.append(hint.group(1))
-        elif line.rstrip().endswith(LINE) and not stripped.startswith("#"):
-            out.append(_stub(path, number, indent, owners.get(number), lab, numbers))
+        elif _is_line_region(line):
+            stub = _stub(path, number, indent, owners.get(number), lab, numbers)
+            out.append(stub if only in (None, index) else line)
+            index += 1
         else:
             out.append(line)
     if region_start is not None:
