@@ -61,6 +61,7 @@ def lab_env(out: Path, quick: bool, root: Optional[Path]) -> dict:
     env["CS229NN_OUT"] = str(out.resolve())
     env["CS229NN_QUICK"] = "1" if quick else "0"
     env["MPLBACKEND"] = "Agg"
+    env["PYTHONUNBUFFERED"] = "1"  # progress shows as it happens, also when our output is a pipe (CI logs, tee)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p)
     if root is not None:
         env["CS229NN_DATA"] = str(root.resolve())

@@ -1,6 +1,7 @@
 """The two entry points a student runs first: `cs229nn report` and the main job (`make run`)."""
 
 import json
+import os
 
 import pytest
 
@@ -56,3 +57,10 @@ def test_main_job_runs_every_lab_in_quick_mode(tmp_path, monkeypatch):
     summary = (tmp_path / "summary.md").read_text()
     for folder in lab_folders(main_job.PACKAGE_ROOT / "solutions"):
         assert f"| {folder.name} | " in summary and "FAILED" not in summary
+
+
+def test_labs_print_unbuffered_into_a_pipe(tmp_path):
+    """Kills: a lab's progress held back in a pipe's buffer until the lab ends (CI logs, `make run | tee`)."""
+    env = main_job.lab_env(tmp_path, quick=True, root=None)
+    assert env["PYTHONUNBUFFERED"] == "1" and env["CS229NN_QUICK"] == "1" and env["CS229NN_OUT"] == str(tmp_path.resolve())
+    assert env["PYTHONPATH"].split(os.pathsep)[0] == str(main_job.PACKAGE_ROOT)
