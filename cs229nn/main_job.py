@@ -26,6 +26,7 @@ from cs229nn.report import gradient_report
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]  # the checkout holding cs229nn/ and solutions/
 BUDGET_S = 45  # seconds a lab may take on 2 CPU cores (docs/labs.md)
+TIMEOUT_S = 600  # a lab still running after this is stopped: the job goes on with the next
 
 
 @dataclass
@@ -39,13 +40,16 @@ class LabRun:
     device: str
 
 
-def run_lab(folder: Path, out: Path, env: dict) -> LabRun:
+def run_lab(folder: Path, out: Path, env: dict, timeout: float = TIMEOUT_S) -> LabRun:
     """Run one reference lab as a script in its folder; its output goes straight to ours."""
     number = lab_number(folder)
     results = out / f"lab{number:02d}" / "results.json"
     results.unlink(missing_ok=True)  # a stale file from an earlier run must not pass for this one
     start = time.perf_counter()
-    code = subprocess.call([sys.executable, lab_script(folder).name], cwd=folder, env=env)
+    try:
+        code = subprocess.call([sys.executable, lab_script(folder).name], cwd=folder, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:  # call() has killed it
+        return LabRun(folder, False, f"FAILED: stopped after {timeout:.0f} s", time.perf_counter() - start, "-")
     seconds = time.perf_counter() - start
     if code != 0:
         return LabRun(folder, False, f"FAILED: exit status {code} (its output is above)", seconds, "-")

@@ -64,3 +64,11 @@ def test_labs_print_unbuffered_into_a_pipe(tmp_path):
     env = main_job.lab_env(tmp_path, quick=True, root=None)
     assert env["PYTHONUNBUFFERED"] == "1" and env["CS229NN_QUICK"] == "1" and env["CS229NN_OUT"] == str(tmp_path.resolve())
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(main_job.PACKAGE_ROOT)
+
+
+def test_a_hanging_lab_is_stopped_and_reported(tmp_path):
+    lab = tmp_path / "lab05_hangs"
+    lab.mkdir()
+    (lab / "lab05_hangs.py").write_text("import time\ntime.sleep(60)\n")
+    run = main_job.run_lab(lab, tmp_path / "out", main_job.lab_env(tmp_path / "out", quick=True, root=None), timeout=1)
+    assert not run.ok and run.summary == "FAILED: stopped after 1 s" and run.seconds < 30
