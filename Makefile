@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (Python 3.11 + pip, nothing else):
-#   make run    the main job: gradient report (manual vs autograd vs numeric)
+#   make run    the main job: gradient report (manual vs autograd vs numeric), then every lab
 #   make test   the test suite
+#   make labs-notebooks   every reference lab in full, as a notebook in a fresh Jupyter kernel (slow)
 # Both create and reuse .venv on their own.
 
 PYTHON ?= python3
@@ -8,10 +9,17 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-cuda bench clean-venv
+.PHONY: run test test-slow test-cuda bench labs labs-notebooks clean-venv
 
 run: $(STAMP)
 	$(PY) -m cs229nn run
+
+# The student labs (labs/) from the reference (solutions/); a test fails if they differ.
+labs: $(STAMP)
+	$(PY) -m cs229nn assign solutions labs
+
+labs-notebooks: $(STAMP)
+	$(PY) -m cs229nn.lab.notebook solutions
 
 test: $(STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider

@@ -17,7 +17,7 @@ from cs229nn.usage import ArgumentParser, UsageError
 
 # subcommand -> (module with a main(argv) function, one-line help)
 COMMANDS = {
-    "run": ("cs229nn.main_job", "the main job: gradient report, then the soccer-ball experiment (later: the reference labs)"),
+    "run": ("cs229nn.main_job", "the main job: gradient report, then every reference lab end to end, and a summary table"),
     "report": ("cs229nn.report", "manual vs autograd vs numeric gradients for every layer, loss and an MLP"),
     "data": ("cs229nn.datasets.cli", "list, verify, render and preview the datasets"),
     "assign": ("cs229nn.lab.assign", "write the student labs (labs/) from the reference solutions (solutions/)"),

@@ -7,7 +7,8 @@ import torch
 from hypothesis import HealthCheck, settings
 
 # The rendered soccer set, made once per session for every test that needs it.
-pytest_plugins = ["soccer_fixtures"]
+pytest_plugins = ["soccer_fixtures", "lab_fixtures"]
+# (lab_fixtures: each lab notebook executed once per session, shared by the notebook and key-result tests.)
 
 # CI has 2 cores and a 5-minute budget for the whole suite: few examples, no deadline
 # (the first call of a torch op can be slow). CS229NN_HYPOTHESIS=thorough for more.

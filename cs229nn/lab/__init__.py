@@ -13,6 +13,13 @@ draws tensors, a :class:`Probe` (data) says which student callable to run on the
 and ``judge(inputs, outputs)`` compares what came back with its own reference.
 Only the probe runs student code, so the grader can run it in a separate process
 and judge in its own.
+
+Modules: :mod:`~cs229nn.lab.spec` (what a check is), :mod:`~cs229nn.lab.probes`
+(running student code), :mod:`~cs229nn.lab.judge` (comparing with a reference),
+:mod:`~cs229nn.lab.runner` (the self-check), :mod:`~cs229nn.lab.assign` (student
+versions), :mod:`~cs229nn.lab.session` (quick mode, outputs, results),
+:mod:`~cs229nn.lab.notebook` (a lab as a notebook in a fresh kernel).
+The instructor's guide is ``docs/labs.md``.
 """
 
 from cs229nn.lab.spec import Check, Probe, Verdict

@@ -5,12 +5,12 @@ against their own reference (autograd, a torch op, an invariant) with the
 tolerances of :mod:`cs229nn.check`, and word what they find in the notes' symbols.
 """
 
-from typing import Any, Iterable, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterable, Optional, Sequence, Tuple
 
 import torch
 
 from cs229nn.check import diagnose, tolerance
-from cs229nn.lab.spec import Outputs, Verdict
+from cs229nn.lab.spec import Inputs, Outputs, Verdict
 from cs229nn.validate import shape_str
 
 
@@ -65,3 +65,40 @@ def raw_gradient_problems(outputs: Outputs, keys: Sequence[str], symbols: Sequen
     if count != len(keys):
         return [f"backward returned {count} values; it must return one per input of forward ({len(keys)}: {', '.join(symbols)}), None where no gradient is needed"]
     return [problem(s, outputs.get(f"grad:{k}"), e) for k, s, e in zip(keys, symbols, expected) if e is not None]
+
+
+def autograd_judge(
+    reference: Callable[..., torch.Tensor],
+    args: Sequence[str],
+    grad: Sequence[str],
+    symbols: Sequence[str],
+    output: str,
+    part: str = "backward",
+    upstream: str = "upstream",
+) -> Callable[[Inputs, Outputs], Verdict]:
+    """A judge for a ``"function"`` probe, against autograd through ``reference`` (a torch op on the same inputs).
+
+    Args:
+        reference: ``reference(*inputs[args])`` computes the same function with torch ops.
+        args, grad: the probe's ``args`` and ``grad`` keys.
+        symbols: the notes' names of ∂J/∂(each arg), in order (``"∂J/∂z"``).
+        output: the notes' name of the forward's output (``"a"``, ``"J"``).
+        part: ``"forward"`` judges the output only; ``"backward"`` the raw gradients only
+            (the forward has its own check, so one mistake is not counted twice).
+        upstream: the key of ∂J/∂(output) in the inputs, as the probe's ``upstream``.
+    """
+    if part not in ("forward", "backward"):
+        raise ValueError(f"part must be 'forward' or 'backward', got {part!r}")
+
+    def judge(inputs: Inputs, outputs: Outputs) -> Verdict:
+        leaves = [inputs[k].detach().clone().requires_grad_(k in grad) for k in args]
+        out = reference(*leaves)
+        if part == "forward":
+            return verdict([problem(output, outputs.get("out"), out.detach())])
+        wrt = [t for t in leaves if t.requires_grad]
+        found = iter(torch.autograd.grad(out, wrt, inputs[upstream]))
+        expected = [next(found) if t.requires_grad else None for t in leaves]
+        return verdict(raw_gradient_problems(outputs, args, symbols, expected))
+
+    return judge
+

@@ -5,11 +5,12 @@ import itertools
 import re
 from pathlib import Path
 from types import ModuleType
-from typing import List
+from typing import List, Union
 
 from cs229nn.lab.spec import Check
 
 LAB_FOLDER = re.compile(r"^lab(\d{2})_\w+$")
+LAB_SCRIPT = re.compile(r"^lab\d{2}\w*\.py$")
 _fresh_names = itertools.count()
 
 
@@ -23,6 +24,24 @@ def lab_number(folder: Path) -> int:
     if not match:
         raise LabError(f"{folder} is not a lab folder: expected a name like lab03_backprop")
     return int(match.group(1))
+
+
+def lab_folders(root: Union[str, Path]) -> List[Path]:
+    """The lab folders under ``root`` (``solutions/`` or ``labs/``), in lab order."""
+    root = Path(root)
+    if not root.is_dir():
+        raise LabError(f"{root} is not a folder of labs")
+    return sorted((p for p in root.iterdir() if p.is_dir() and LAB_FOLDER.match(p.name)), key=lambda p: (lab_number(p), p.name))
+
+
+def lab_script(folder: Union[str, Path]) -> Path:
+    """The lab itself, the jupytext percent script ``labNN_name.py`` of ``folder``."""
+    folder = Path(folder)
+    scripts = sorted(p for p in folder.glob("lab*.py") if LAB_SCRIPT.match(p.name))
+    if len(scripts) != 1:
+        found = ", ".join(p.name for p in scripts) or "none"
+        raise LabError(f"{folder} must hold exactly one lab script labNN_name.py, found {found}")
+    return scripts[0]
 
 
 def load_module(path: Path, label: str) -> ModuleType:

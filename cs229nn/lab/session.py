@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from cs229nn.device import device
+
 
 def quick() -> bool:
     """True when ``$CS229NN_QUICK`` is set to 1: use fewer epochs and smaller data."""
@@ -25,7 +27,12 @@ def output_dir(lab: int) -> Path:
 
 
 def record_results(lab: int, summary: str, **values: Any) -> Path:
-    """Write the lab's key result (``summary``, one line for the main job's table) and its numbers."""
+    """Write the lab's key result (``summary``, one line for the main job's table) and its numbers.
+
+    ``device`` defaults to :func:`cs229nn.device`, where the lab ran; pass it to say otherwise.
+    """
+    values.setdefault("device", str(device()))
     path = output_dir(lab) / "results.json"
     path.write_text(json.dumps({"lab": lab, "summary": summary, "quick": quick(), **values}, indent=1, default=float) + "\n")
+    print(f"results written to {path}")
     return path

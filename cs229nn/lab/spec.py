@@ -12,7 +12,7 @@ from typing import Any, Callable, Dict, Mapping, Tuple
 
 import torch
 
-Inputs = Dict[str, Any]   # tensors, and plain numbers or strings
+Inputs = Dict[str, Any]   # tensors, and plain numbers, strings or tuples of numbers
 Outputs = Dict[str, Any]  # tensors (or None) keyed by name, as the probe returns them
 
 
