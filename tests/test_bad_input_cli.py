@@ -54,7 +54,7 @@ CASES = {
     "data render root file": (["data", "render", "--root", "{file}"], {}, "cs229nn data: error: --root {file} is a file; give a folder"),
     "data unknown subcommand": (["data", "frobnicate"], {}, "cs229nn data: error: argument command: invalid choice: 'frobnicate'"),
     "data no subcommand": (["data"], {}, "cs229nn data: error: the following arguments are required: command (see cs229nn data --help)"),
-    "unknown command": (["train"], {}, "cs229nn: error: argument command: invalid choice: 'train' (choose from 'data', 'report', 'run', 'soccer')"),
+    "unknown command": (["train"], {}, "cs229nn: error: argument command: invalid choice: 'train' (choose from " + ", ".join(repr(c) for c in sorted(cli.COMMANDS)) + ")"),
     "no command": ([], {}, "cs229nn: error: the following arguments are required: command (see cs229nn --help)"),
 }
 # Run as real subprocesses as well: one per class of mistake (each starts Python and torch, ~2 s).
@@ -84,7 +84,7 @@ def no_work(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("work started before the arguments were checked")
 
-    for module, name in [(report, "gradient_report"), (main_job, "gradient_report"), (main_job, "run_experiment"), (soccer, "run_experiment")]:
+    for module, name in [(report, "gradient_report"), (main_job, "gradient_report"), (main_job, "run_lab"), (soccer, "run_experiment")]:
         monkeypatch.setattr(module, name, forbidden)
     for name in ("cmd_list", "cmd_verify", "cmd_render", "cmd_show"):
         monkeypatch.setattr(data_cli, name, forbidden)

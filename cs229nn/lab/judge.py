@@ -9,16 +9,19 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Tuple
 
 import torch
 
-from cs229nn.check import diagnose, tolerance
+from cs229nn.check import Context, judge_gradient
 from cs229nn.lab.spec import Inputs, Outputs, Verdict
 from cs229nn.validate import shape_str
 
 
-def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "manual") -> Optional[str]:
+def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "manual", context: Optional[Context] = None) -> Optional[str]:
     """None if ``got`` equals ``expected`` within the checker's tolerance, else one line saying how it differs.
 
+    The line names the mistake from the checker's catalogue where one explains the
+    difference (:func:`cs229nn.check.judge_gradient`), with the notes' equation.
     ``comparison`` picks the tolerance row of :data:`cs229nn.check.TOLERANCES`
-    (``"manual"``: the same math rounded differently; ``"numeric"``: finite differences).
+    (``"manual"``: the same math rounded differently; ``"numeric"``: finite differences);
+    ``context`` tells the catalogue more (the operation, n, the mistakes' variants).
     """
     if isinstance(got, str):
         return f"{symbol}: expected a tensor, got {got.strip('<>')}"
@@ -26,18 +29,16 @@ def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "ma
         return f"{symbol}: nothing was returned (None)"
     if type(got) is not torch.Tensor:
         return f"{symbol}: expected a torch.Tensor, got {type(got).__name__}"
-    if tuple(got.shape) != tuple(expected.shape):
-        transposed = got.dim() == 2 and tuple(got.shape) == tuple(expected.shape)[::-1]
-        hint = ": transposed?" if transposed else ""
-        return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}{hint}"
-    if got.dtype != expected.dtype:
+    if got.shape == expected.shape and got.dtype != expected.dtype:
         return f"{symbol} has dtype {got.dtype}; it must be {expected.dtype} (keep the inputs' dtype)"
-    if not bool(torch.isfinite(got).all()) and bool(torch.isfinite(expected).all()):
-        return f"{symbol} contains nan or inf where the reference is finite (overflow? log(0)?)"
-    ok, rel, _ = tolerance(comparison, expected.dtype).accepts(got, expected)
-    if ok:
+    judged = judge_gradient(got, expected, symbol, context or Context(dtype=expected.dtype), comparison)
+    if judged.passed:
         return None
-    return f"{symbol} wrong: relative error {rel:.2g}; {diagnose(got, expected)}"
+    if judged.findings:
+        return "; ".join(str(f) for f in judged.findings)
+    if got.shape != expected.shape:
+        return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}"
+    return f"{symbol} wrong: relative error {judged.rel:.2g} against the reference, and no common mistake explains the difference"
 
 
 def verdict(problems: Iterable[Optional[str]], ok: str = "ok") -> Verdict:

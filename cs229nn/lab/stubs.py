@@ -34,8 +34,12 @@ def is_stub(*objects: object) -> bool:
     """
     def codes(obj: object) -> Iterator:
         if isinstance(obj, type):
+            # only the class's own functions: attributes that are classes (an autograd.Function's
+            # generated backward class points back at it) would recurse for ever
             for member in vars(obj).values():
-                yield from codes(getattr(member, "__func__", member))
+                member = getattr(member, "__func__", member)
+                if not isinstance(member, type):
+                    yield from codes(member)
         elif hasattr(obj, "__code__"):
             stack = [obj.__code__]
             while stack:
