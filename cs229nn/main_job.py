@@ -58,12 +58,13 @@ def run_lab(folder: Path, out: Path, env: dict, timeout: float = TIMEOUT_S) -> L
     return LabRun(folder, True, str(recorded.get("summary", "")), seconds, str(recorded.get("device", "-")))
 
 
-def lab_env(out: Path, quick: bool, root: Optional[Path], device: str) -> dict:
+def lab_env(out: Path, quick: bool, root: Optional[Path], device: Optional[str] = None) -> dict:
     """The labs' environment: ours, plus where to write, quick mode, the data and this cs229nn."""
     env = dict(os.environ)
     env["CS229NN_OUT"] = str(out.resolve())
     env["CS229NN_QUICK"] = "1" if quick else "0"
-    env["CS229NN_DEVICE"] = device
+    if device is not None:
+        env["CS229NN_DEVICE"] = device
     env["MPLBACKEND"] = "Agg"
     env["PYTHONUNBUFFERED"] = "1"  # progress shows as it happens, also when our output is a pipe (CI logs, tee)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if p)

@@ -44,7 +44,7 @@ def lab(tmp_path: Path, body: str) -> Path:
     [
         ("    return 2 * x", PASSED, 2, "ok"),
         ("    return 3 * x", FAILED, 0, "2x wrong"),
-        ("    return (2 * x).T", FAILED, 0, "transposed?"),
+        ("    return (2 * x).T", FAILED, 0, "transpose of the right value"),
         (f"    raise NotImplementedError({STUB!r})", NOT_IMPLEMENTED, 0, "not implemented yet: Lab 9, exercise 2"),
         ("    return x[5]", ERROR, 0, "IndexError"),
         ("    raise NotImplementedError('my own')", ERROR, 0, "NotImplementedError: my own"),
@@ -117,8 +117,8 @@ def test_autograd_judge_catches_wrong_gradients():
     judge = autograd_judge(F.linear, ("a", "W", "b"), ("a", "W", "b"), ("∂J/∂a", "∂J/∂W", "∂J/∂b"), "z")
     right = {"out": F.linear(a, W, b), "raw_count": 3, "grad:a": up @ W, "grad:W": up.T @ a, "grad:b": up.sum(0)}
     assert judge(inputs, right).passed
-    assert "transposed?" in judge(inputs, {**right, "grad:W": a.T @ up}).message
-    assert "∂J/∂b has shape (5, 4); it must be (4,)" in judge(inputs, {**right, "grad:b": up}).message
+    assert "transpose of the right gradient" in judge(inputs, {**right, "grad:W": a.T @ up}).message
+    assert "∂J/∂b has shape (5, 4) = (n, m); it must be (m,) = (4,)" in judge(inputs, {**right, "grad:b": up}).message
     assert "backward returned 2 values" in judge(inputs, {**right, "raw_count": 2}).message
     forward = autograd_judge(F.linear, ("a", "W", "b"), (), ("",) * 3, "z", part="forward")
     assert forward(inputs, right).passed and not forward(inputs, {"out": right["out"] + 1}).passed

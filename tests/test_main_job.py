@@ -44,7 +44,7 @@ def test_a_failing_lab_fails_the_job_but_not_the_table(tmp_path, capfd):
 
 @pytest.mark.parametrize("labs, words", [("42", "no lab [42]"), ("1,x", "like 1,3; got '1,x'")])
 def test_bad_lab_selection_is_a_one_line_error(tmp_path, capsys, labs, words):
-    assert main_job.main(["--out", str(tmp_path), "--labs", labs]) == 2
+    assert cli(["run", "--out", str(tmp_path), "--labs", labs]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err
 

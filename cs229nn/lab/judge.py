@@ -9,9 +9,12 @@ from typing import Any, Callable, Iterable, Optional, Sequence, Tuple
 
 import torch
 
-from cs229nn.check import Context, judge_gradient
+from cs229nn.check import Context, judge_gradient, tolerance
 from cs229nn.lab.spec import Inputs, Outputs, Verdict
 from cs229nn.validate import shape_str
+
+
+GRADIENT = "∂J/∂"  # symbols that name a gradient get the catalogue's diagnoses
 
 
 def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "manual", context: Optional[Context] = None) -> Optional[str]:
@@ -31,14 +34,23 @@ def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "ma
         return f"{symbol}: expected a torch.Tensor, got {type(got).__name__}"
     if got.shape == expected.shape and got.dtype != expected.dtype:
         return f"{symbol} has dtype {got.dtype}; it must be {expected.dtype} (keep the inputs' dtype)"
-    judged = judge_gradient(got, expected, symbol, context or Context(dtype=expected.dtype), comparison)
-    if judged.passed:
-        return None
-    if judged.findings:
-        return "; ".join(str(f) for f in judged.findings)
-    if got.shape != expected.shape:
-        return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}"
-    return f"{symbol} wrong: relative error {judged.rel:.2g} against the reference, and no common mistake explains the difference"
+    if got.shape != expected.shape and not symbol.startswith(GRADIENT):
+        # "transposed" only when the numbers really are the transpose (a wrong width can look alike)
+        transposed = got.dim() == 2 and got.shape == expected.T.shape and tolerance(comparison, expected.dtype).accepts(got, expected.T)[0]
+        return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}" + (": it is the transpose of the right value" if transposed else "")
+    if symbol.startswith(GRADIENT):  # the catalogue of common backward mistakes knows gradients
+        judged = judge_gradient(got, expected, symbol[len(GRADIENT):], context or Context(dtype=expected.dtype), comparison)
+        if judged.passed:
+            return None
+        if judged.findings:
+            return "; ".join(str(f) for f in judged.findings)
+        if got.shape != expected.shape:
+            return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}"
+        return f"{symbol} wrong: relative error {judged.rel:.2g} against the reference, and no common mistake explains the difference"
+    if not bool(torch.isfinite(got).all()) and bool(torch.isfinite(expected).all()):
+        return f"{symbol} contains nan or inf where the reference is finite: an overflow (exp of a large number) or log(0)"
+    ok, rel, _ = tolerance(comparison, expected.dtype).accepts(got, expected)
+    return None if ok else f"{symbol} wrong: relative error {rel:.2g} against the reference"
 
 
 def verdict(problems: Iterable[Optional[str]], ok: str = "ok") -> Verdict:
@@ -54,18 +66,21 @@ def partial(parts: Sequence[Tuple[str, Optional[str]]]) -> Verdict:
     return Verdict(score, "; ".join(found) if found else "ok")
 
 
-def raw_gradient_problems(outputs: Outputs, keys: Sequence[str], symbols: Sequence[str], expected: Sequence[Optional[torch.Tensor]]) -> list:
+def raw_gradient_problems(
+    outputs: Outputs, keys: Sequence[str], symbols: Sequence[str], expected: Sequence[Optional[torch.Tensor]], n: Optional[int] = None
+) -> list:
     """Problems with the raw values a Function's backward returned, one per forward input.
 
     ``expected[i]`` is the reference gradient of input ``keys[i]``, or None for an
-    input that needs no gradient (any value, or None, is accepted there).
+    input that needs no gradient (any value, or None, is accepted there). ``n``, the
+    number of examples, lets the catalogue name a mean-vs-sum factor.
     """
     count = outputs.get("raw_count")
     if count == -1:
         return ["forward returned a tensor without a backward graph: return the result of your computation from forward"]
     if count != len(keys):
         return [f"backward returned {count} values; it must return one per input of forward ({len(keys)}: {', '.join(symbols)}), None where no gradient is needed"]
-    return [problem(s, outputs.get(f"grad:{k}"), e) for k, s, e in zip(keys, symbols, expected) if e is not None]
+    return [problem(s, outputs.get(f"grad:{k}"), e, context=Context(n=n, dtype=e.dtype)) for k, s, e in zip(keys, symbols, expected) if e is not None]
 
 
 def autograd_judge(
@@ -99,7 +114,8 @@ def autograd_judge(
         wrt = [t for t in leaves if t.requires_grad]
         found = iter(torch.autograd.grad(out, wrt, inputs[upstream]))
         expected = [next(found) if t.requires_grad else None for t in leaves]
-        return verdict(raw_gradient_problems(outputs, args, symbols, expected))
+        n = leaves[0].shape[0] if leaves and leaves[0].dim() > 0 else None  # examples are rows
+        return verdict(raw_gradient_problems(outputs, args, symbols, expected, n=n))
 
     return judge
 
