@@ -1,6 +1,7 @@
 # Two commands on a fresh machine (Python 3.11 + pip, nothing else):
 #   make run    the main job: gradient report (manual vs autograd vs numeric)
 #   make test   the test suite
+#   make mutants   mutation testing (not part of make test): the kill rate, docs/mutation.md
 # Both create and reuse .venv on their own.
 
 PYTHON ?= python3
@@ -8,7 +9,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-cuda bench clean-venv
+.PHONY: run test test-slow test-cuda bench mutants clean-venv
 
 run: $(STAMP)
 	$(PY) -m cs229nn run
@@ -23,6 +24,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_mlp_step.py
 	$(PY) benchmarks/bench_conv.py
 	$(PY) benchmarks/bench_vectorization.py
+
+mutants: $(STAMP)
+	$(PY) tools/mutants.py -j 2
 
 # Reinstall when the declared dependencies change.
 $(STAMP): pyproject.toml

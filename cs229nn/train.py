@@ -4,7 +4,7 @@ r"""The training loop: mini-batch SGD with progress, history and checks.
 ``DataLoader`` that is mini-batch SGD with random reshuffling: every epoch is
 one random permutation cut into batches, so each example is used once per
 epoch. Ma Algorithm 2 instead draws every batch independently (B examples
-without replacement, eq. 1.5); :func:`cs229nn.sampling.minibatch_loader`
+without replacement, Ma eq. 1.5); :func:`cs229nn.sampling.minibatch_loader`
 gives exactly that, and ``fit`` runs it unchanged.
 
 Example::

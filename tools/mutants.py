@@ -278,16 +278,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not passed:
         print(f"the tests fail without any mutant ({' '.join(all_tests)}): fix them first\n{tail}", file=sys.stderr)
         return 2
-    print(f"baseline: {len(all_tests)} test files pass on the unmutated tree ({seconds:.0f} s)")
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(lambda mu: run_mutant(mu, files, ROOT, mu.tests), mutants))
+    print(f"baseline: the {len(all_tests)} test selections pass on the unmutated tree ({seconds:.0f} s)", flush=True)
     survivors = []
-    for mu, (survived, seconds, tail) in zip(mutants, results):
-        print(f"{'SURVIVED' if survived else 'killed  '} {seconds:5.1f} s  {mu.path:<32} {mu.name}")
-        if not survived:
-            print(f"{'':17}by {killer(tail)}")
-        if survived:
-            survivors.append(mu)
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = pool.map(lambda mu: run_mutant(mu, files, ROOT, mu.tests), mutants)
+        for mu, (survived, seconds, tail) in zip(mutants, results):  # in order, each as soon as it is known
+            print(f"{'SURVIVED' if survived else 'killed  '} {seconds:5.1f} s  {mu.path:<32} {mu.name}", flush=True)
+            if survived:
+                survivors.append(mu)
+            else:
+                print(f"{'':17}by {killer(tail)}", flush=True)
     killed = len(mutants) - len(survivors)
     rate = 100.0 * killed / len(mutants)
     print(f"\nkill rate: {killed}/{len(mutants)} = {rate:.1f} % (required {args.require:.0f} %)")

@@ -14,8 +14,8 @@ class HousingDataset(TabularDataset):
     r"""Predict a house's price (or any other numeric column) from named columns.
 
     The notes' housing example: one feature (size) for the ReLU "kink"
-    h_θ(x) = max(w x + b, 0) (notes §2.1, eq. 2.1), several features (size,
-    bedrooms, zip code, wealth) for the two-layer network (notes §2, Fig. 2).
+    h_θ(x) = max(w x + b, 0) (Ma §2, eq. 2.1, Fig. 1), several features (size,
+    bedrooms, zip code, wealth) for the two-layer network (Ma §2, Fig. 2).
 
     **Split.** A fixed seeded permutation of the rows (:mod:`cs229nn.datasets.splits`)
     holds out a quarter of the houses for ``"test"``; ``"all"`` is every house.
