@@ -13,7 +13,7 @@ COMMANDS = {
     "run": ("cs229nn.main_job", "the main job: gradient report, then the soccer-ball experiment (later: the reference labs)"),
     "report": ("cs229nn.report", "manual vs autograd vs numeric gradients for every layer, loss and an MLP"),
     "data": ("cs229nn.datasets.cli", "list, verify, render and preview the datasets"),
-    "soccer": ("cs229nn.experiments.soccer", "logistic regression vs a conv net on soccer balls: parameter sharing (notes §3.3.2)"),
+    "soccer": ("cs229nn.experiments.soccer", "logistic regression vs a conv net on soccer balls: parameter sharing (Ng §3.3.2)"),
 }
 
 

@@ -1,7 +1,7 @@
 """The main job (``make run``): the gradient report, then the reference experiments.
 
 1. the manual-vs-autograd-vs-numeric gradient report of every layer and loss;
-2. the soccer-ball experiment of notes §3.3.2 (logistic regression vs a conv net,
+2. the soccer-ball experiment of Ng §3.3.2 (logistic regression vs a conv net,
    both with hand-written backward passes), rendering the images on first use.
 
 Runs on CUDA if present, else the CPU (``$CS229NN_DEVICE`` overrides), and writes
@@ -36,7 +36,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     report_path.write_text(text + "\n", encoding="utf-8")
     print(f"gradient report written to {report_path}")
 
-    print("\n== 2. parameter sharing: soccer balls (notes §3.3.2) ==")
+    print("\n== 2. parameter sharing: soccer balls (Ng §3.3.2) ==")
     results = run_experiment(FULL, root=args.root, out_dir=args.out / "soccer", device=device)
     summary = results.summary()
     print(summary)

@@ -168,7 +168,7 @@ def test_claim3_fixed_std_explodes_or_vanishes():
 def test_claim4_without_non_linearity_a_deep_network_is_one_linear_map(sizes):
     torch.manual_seed(0)
     model = cs229nn.nn.MLP(sizes, "identity", dtype=F64)
-    # W̃ = W^[r] ⋯ W^[1] (eq. 2.20) and, with biases, b̃ = W^[r] ⋯ W^[2] b^[1] + … + b^[r].
+    # W̃ = W^[r] ⋯ W^[1] (Ma eq. 2.20) and, with biases, b̃ = W^[r] ⋯ W^[2] b^[1] + … + b^[r].
     W_tilde, b_tilde = torch.eye(sizes[0], dtype=F64), torch.zeros(sizes[0], dtype=F64)
     with torch.no_grad():
         for layer in model.linear_layers:
@@ -366,9 +366,9 @@ def test_claim10_the_backward_pass_costs_two_forward_passes_at_most(sizes, mode)
     Counting the multiply-adds of the matrix products: each layer's forward
     Z = A Wᵀ + b costs F_ℓ; its backward costs F_ℓ for ∂J/∂W = δᵀ A and F_ℓ for
     ∂J/∂A = δ W, except at layer 1, where ∂J/∂x is not needed. So backward =
-    2·forward − F_1 exactly, for the modules (either mode) and for Algorithm 4.
+    2·forward − F_1 exactly, for the modules (either mode) and for Ma Algorithm 4.
     Kills: the input gradient computed although nobody needs it (``needs_input_grad``
-    ignored in the linear backward, or Algorithm 4 computing ∂J/∂a^[0]).
+    ignored in the linear backward, or Ma Algorithm 4 computing ∂J/∂a^[0]).
     """
     torch.manual_seed(0)
     model = cs229nn.nn.MLP(sizes, "relu", mode=mode, dtype=F64)

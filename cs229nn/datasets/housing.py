@@ -1,4 +1,4 @@
-"""House prices: the notes' running regression example (notes §2), on three real data sets."""
+"""House prices: the notes' running regression example (Ma §2), on three real data sets."""
 
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Tuple, Union
@@ -39,7 +39,7 @@ class HousingDataset(TabularDataset):
     Shape:
         - ``data``: (n, d); ``targets``: (n, k) for k target columns (k = 1 for price),
           the shape of the output o of a network with k outputs, as the squared loss
-          J = ½‖o − y‖² (notes eq. 3.4) expects.
+          J = ½‖o − y‖² (Ma eq. 3.4) expects.
         - ``dataset[i]``: x (d,), y (k,).
     """
 

@@ -1,4 +1,4 @@
-"""MLP: the fully connected network of notes eq. 2.12–2.13."""
+"""MLP: the fully connected network of Ma eq. 2.12–2.13."""
 
 from typing import Sequence, Type, Union
 
@@ -21,14 +21,14 @@ def activation_module(spec: ActivationSpec, mode: str) -> TwinModule:
 
 
 class MLP(torch.nn.Sequential):
-    r"""A fully connected network (notes eq. 2.12–2.13).
+    r"""A fully connected network (Ma eq. 2.12–2.13).
 
     a^[0] = x, a^[k] = g(W^[k] a^[k−1] + b^[k]) for k = 1, …, r − 1, and
     h_θ(x) = g_out(W^[r] a^[r−1] + b^[r]), with g_out the identity by default.
 
     Args:
         sizes: (d, m_1, …, m_{r−1}, k): the input size, the hidden widths and the
-            output size. ``[d, 3, 2, 1]`` is the notes' 3-2-1 network (§3.1).
+            output size. ``[d, 3, 2, 1]`` is Ng's 3-2-1 network (Ng §3.1).
         activation: the hidden activation g, a name or a TwinModule class.
         output: the output activation. Leave it "identity" when the loss takes
             logits (logistic_loss, softmax_cross_entropy) or for regression.
