@@ -243,14 +243,38 @@ def killer(tail: str) -> str:
     return failed[0] if failed else tail.splitlines()[-1] if tail else "?"
 
 
-def run_mutant(mutant: Optional[Mutant], files: Sequence[str], root: Path, tests: Sequence[str]) -> Tuple[bool, float, str]:
+def run_mutant(mutant: Optional[Mutant], snapshot: Path, tests: Sequence[str]) -> Tuple[bool, float, str]:
+    """Copy ``snapshot`` to a fresh folder, apply ``mutant`` there (None: unchanged), run ``tests``."""
     with tempfile.TemporaryDirectory(prefix="cs229nn-mutant-") as tmp:
-        tree = Path(tmp)
-        copy_tree(files, root, tree)
+        tree = Path(tmp) / "tree"
+        shutil.copytree(snapshot, tree)
         if mutant is not None:
             target = tree / mutant.path
-            target.write_text(target.read_text(encoding="utf-8").replace(mutant.original, mutant.replacement), encoding="utf-8")
+            text = target.read_text(encoding="utf-8")
+            if text.count(mutant.original) != 1:
+                raise SnippetError(f"{mutant.name!r}: snippet not found once in the snapshot of {mutant.path}")
+            target.write_text(text.replace(mutant.original, mutant.replacement), encoding="utf-8")
         return run_tests(tree, tests)
+
+
+def run_all(mutants: Sequence[Mutant], snapshot: Path, jobs: int) -> Optional[List[Mutant]]:
+    """Run the baseline, then every mutant; print one line each; return the survivors (None: baseline failed)."""
+    all_tests = sorted({t for mu in mutants for t in mu.tests})
+    passed, seconds, tail = run_mutant(None, snapshot, all_tests)
+    if not passed:
+        print(f"the tests fail without any mutant ({' '.join(all_tests)}): fix them first\n{tail}", file=sys.stderr)
+        return None
+    print(f"baseline: the {len(all_tests)} test selections pass on the unmutated tree ({seconds:.0f} s)", flush=True)
+    survivors = []
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(lambda mu: run_mutant(mu, snapshot, mu.tests), mutants)
+        for mu, (survived, seconds, tail) in zip(mutants, results):  # in order, each as soon as it is known
+            print(f"{'SURVIVED' if survived else 'killed  '} {seconds:5.1f} s  {mu.path:<32} {mu.name}", flush=True)
+            if survived:
+                survivors.append(mu)
+            else:
+                print(f"{'':17}by {killer(tail)}", flush=True)
+    return survivors
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -264,30 +288,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     mutants = [mu for mu in MUTANTS if args.keyword in mu.name or args.keyword in mu.path]
     try:
         check_snippets(mutants, ROOT)
+        if args.list:
+            for mu in mutants:
+                print(f"{mu.path:<32} {mu.name}")
+            print(f"{len(mutants)} mutants, every snippet found exactly once")
+            return 0
+        with tempfile.TemporaryDirectory(prefix="cs229nn-snapshot-") as tmp:
+            # One copy of the tree, taken now: edits made while the mutants run do not leak into them.
+            snapshot = Path(tmp)
+            copy_tree(tree_files(ROOT), ROOT, snapshot)
+            check_snippets(mutants, snapshot)
+            survivors = run_all(mutants, snapshot, args.jobs)
     except SnippetError as err:
         print(err, file=sys.stderr)
         return 2
-    if args.list:
-        for mu in mutants:
-            print(f"{mu.path:<32} {mu.name}")
-        print(f"{len(mutants)} mutants, every snippet found exactly once")
-        return 0
-    files = tree_files(ROOT)
-    all_tests = sorted({t for mu in mutants for t in mu.tests})
-    passed, seconds, tail = run_mutant(None, files, ROOT, all_tests)
-    if not passed:
-        print(f"the tests fail without any mutant ({' '.join(all_tests)}): fix them first\n{tail}", file=sys.stderr)
+    if survivors is None:
         return 2
-    print(f"baseline: the {len(all_tests)} test selections pass on the unmutated tree ({seconds:.0f} s)", flush=True)
-    survivors = []
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = pool.map(lambda mu: run_mutant(mu, files, ROOT, mu.tests), mutants)
-        for mu, (survived, seconds, tail) in zip(mutants, results):  # in order, each as soon as it is known
-            print(f"{'SURVIVED' if survived else 'killed  '} {seconds:5.1f} s  {mu.path:<32} {mu.name}", flush=True)
-            if survived:
-                survivors.append(mu)
-            else:
-                print(f"{'':17}by {killer(tail)}", flush=True)
     killed = len(mutants) - len(survivors)
     rate = 100.0 * killed / len(mutants)
     print(f"\nkill rate: {killed}/{len(mutants)} = {rate:.1f} % (required {args.require:.0f} %)")
