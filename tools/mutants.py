@@ -49,6 +49,7 @@ LOSSES = ("tests/test_functional_losses.py", "tests/test_manual_backward.py")
 CONV = ("tests/test_conv.py",)
 POOL = ("tests/test_pooling.py",)
 BACKPROP = ("tests/test_backprop.py", "tests/test_claims.py")
+CLAIMS_FIRST = ("tests/test_claims.py", "tests/test_backprop.py")
 # The split tests only: the copy is not a git checkout, which some dataset-repair messages depend on.
 SPLITS = ("tests/test_splits.py",) + tuple(f"tests/test_datasets.py::{name}" for name in (
     "test_vowels_are_split_by_speaker_with_every_group_in_both_splits", "test_vowel_split_is_fixed_by_the_seed",
@@ -69,8 +70,14 @@ MUTANTS: List[Mutant] = [
       "grad_W = delta.t().mm(a) if needed[1]", "grad_W = delta.t().mm(a.flip(0)) if needed[1]", *LINEAR),
     m("linear: ∂J/∂b averaged instead of summed", "cs229nn/functional/linear.py",
       "grad_b = delta.sum(0) if needed[2]", "grad_b = delta.mean(0) if needed[2]", *LINEAR),
-    m("linear: ∂J/∂A computed even when not needed (wasted FLOPs)", "cs229nn/functional/linear.py",
-      "grad_a = delta.mm(W) if needed[0] else None", "grad_a = delta.mm(W)", "tests/test_claims.py"),
+    m("linear: needs_input_grad ignored, ∂J/∂A computed for the input x too (wasted FLOPs)", "cs229nn/functional/linear.py",
+      "ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, W if ctx.needs_input_grad[0] else None)\n\n"
+      "    @staticmethod\n    def backward(ctx, delta: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:\n"
+      "        a, W = ctx.saved_tensors\n        return linear_backward(delta, a, W, ctx.needs_input_grad)",
+      "ctx.save_for_backward(a, W)\n\n"
+      "    @staticmethod\n    def backward(ctx, delta: torch.Tensor) -> Tuple[Optional[torch.Tensor], ...]:\n"
+      "        a, W = ctx.saved_tensors\n        return linear_backward(delta, a, W, (True, True, ctx.needs_input_grad[2]))",
+      "tests/test_claims.py"),
     m("relu: g′ from z ≥ 0 (g′(0) = 1)", "cs229nn/functional/activations.py",
       "return grad_a * torch.sign(a)", "return grad_a * (a >= 0)", "tests/test_claims.py", *ACTIVATIONS),
     m("relu: δ not multiplied by g′", "cs229nn/functional/activations.py",
@@ -113,7 +120,7 @@ MUTANTS: List[Mutant] = [
     # ── Algorithm 4 from scratch ───────────────────────────────────────────────────────────
     m("backprop.forward: hidden activation also on the output layer", "cs229nn/backprop.py",
       "a = g.forward(z, *net.activation_params) if k < net.depth else z", "a = g.forward(z, *net.activation_params)",
-      *BACKPROP),
+      *CLAIMS_FIRST),
     m("backprop: δ^[k−1] without g′ (activation's delta skipped)", "cs229nn/backprop.py",
       "delta = g.delta(grad_a, z, a, *net.activation_params)\n    return result", "delta = grad_a\n    return result",
       *BACKPROP),
@@ -121,10 +128,10 @@ MUTANTS: List[Mutant] = [
       "    spec = _head(head, reduction)\n    g = ACTIVATIONS[net.activation]\n    result = forward(net, x)",
       "    return backprop_per_example(net, x, y, head, reduction)\n    spec = _head(head, reduction)\n"
       "    g = ACTIVATIONS[net.activation]\n    result = forward(net, x)",
-      *BACKPROP),
+      *CLAIMS_FIRST),
     m("backprop: ∂J/∂a^[0] computed though never used", "cs229nn/backprop.py",
       "delta, result.activations[k - 1], W, (k > 1, True, b is not None)",
-      "delta, result.activations[k - 1], W, (True, True, b is not None)", *BACKPROP),
+      "delta, result.activations[k - 1], W, (True, True, b is not None)", *CLAIMS_FIRST),
     m("backprop per example: gradient of the last example only", "cs229nn/backprop.py",
       "weight_grads[k] += delta[k].mm(a[k - 1].t())", "weight_grads[k] = delta[k].mm(a[k - 1].t())",
       *BACKPROP),
@@ -159,6 +166,8 @@ MUTANTS: List[Mutant] = [
       "fan_in, _ = fans(tensor)\n    return normal_(tensor, 0.0, math.sqrt(2.0 / fan_in), generator)",
       "_, fan_in = fans(tensor)\n    return normal_(tensor, 0.0, math.sqrt(2.0 / fan_in), generator)",
       "tests/test_claims.py", "tests/test_init.py"),
+    m("initialize_: biases left as they were by default", "cs229nn/init.py",
+      "bias: Optional[float] = 0.0,", "bias: Optional[float] = None,", "tests/test_claims.py", "tests/test_init.py"),
     m("fans: receptive field ignored for filters", "cs229nn/init.py",
       "return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field", "return tensor.shape[1], tensor.shape[0]",
       "tests/test_claims.py", "tests/test_init.py"),
