@@ -83,7 +83,7 @@ class Diagnosis:
     def _record_relu(self, module: torch.nn.Module, inputs, a: torch.Tensor) -> None:
         if not module.training or a.dim() < 2:
             return  # evaluation batches do not count; a unit is a column (n, m) or a channel (n, C, …)
-        positive = (a.detach() > 0).transpose(0, 1).reshape(a.shape[1], -1).any(1)
+        positive = a.detach().amax(dim=[0, *range(2, a.dim())]) > 0  # no copy of a: one max per unit
         seen = self.ever_positive.get(module)
         self.ever_positive[module] = positive if seen is None else seen | positive
 

@@ -261,6 +261,12 @@ def test_warns_once_with_the_fix_when_most_relu_units_are_dead():
     with torch.no_grad():
         model[0].bias[:9] = 1.0  # 3 of 16 dead: not most
     assert training_warnings(model, X, X[:, :1]) == []
+    # A convolution's unit is a channel (a torch model: torch's ReLU counts too).
+    conv = torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(36, 1)).double()
+    with torch.no_grad():
+        conv[0].bias[:3] = -100.0
+    (message,) = training_warnings(conv, torch.rand(40, 1, 5, 5, dtype=torch.float64), X[:, :1])
+    assert message.startswith("3 of 4 ReLU units output 0")
 
 
 def test_warns_once_with_the_fix_when_every_weight_gradient_is_zero():
