@@ -3,10 +3,11 @@
 Each mutant below is one bug a student or a maintainer could plausibly write
 (a transposed gradient, a wrong constant, a forgotten mode switch): the file,
 the exact snippet it replaces (which must occur exactly once), the
-replacement, and the test files that should catch it. For every mutant the
-script copies the working tree to a temporary folder, applies the change
-there (the working tree is never touched), runs ``pytest -x -q`` on those
-tests and counts the mutant as killed when they fail (or time out).
+replacement, and the test files that should catch it. The script takes one
+snapshot of the working tree; for every mutant it copies the snapshot to a
+temporary folder, applies the change there (the working tree is never
+touched), runs ``pytest -x -q`` on those tests and counts the mutant as
+killed when they fail (or time out).
 
     python tools/mutants.py            # all mutants, 2 at a time; prints the kill rate
     python tools/mutants.py -j 4 -k relu --list
