@@ -173,7 +173,7 @@ MUTANTS: List[Mutant] = [
       "return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field", "return tensor.shape[1], tensor.shape[0]",
       "tests/test_claims.py", "tests/test_init.py"),
     # ── sampling and data splits ───────────────────────────────────────────────────────────
-    m("Algorithm 2: batch drawn with replacement", "cs229nn/sampling.py",
+    m("Ma Algorithm 2: batch drawn with replacement", "cs229nn/sampling.py",
       "yield torch.randperm(self.n, generator=self.generator)[: self.batch_size].tolist()",
       "yield torch.randint(self.n, (self.batch_size,), generator=self.generator).tolist()", "tests/test_sampling.py"),
     m("splits: order by Python's salted hash", "cs229nn/datasets/splits.py",
