@@ -2,6 +2,7 @@
 #   make run    the main job: gradient report (manual vs autograd vs numeric), then every lab
 #   make test   the test suite
 #   make labs-notebooks   every reference lab in full, as a notebook in a fresh Jupyter kernel (slow)
+#   make mutants   mutation testing (not part of make test): the kill rate, docs/mutation.md
 # Both create and reuse .venv on their own.
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-cuda bench labs labs-notebooks clean-venv
+.PHONY: run test test-slow test-cuda bench labs labs-notebooks mutants clean-venv
 
 run: $(STAMP)
 	$(PY) -m cs229nn run
@@ -31,6 +32,9 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_mlp_step.py
 	$(PY) benchmarks/bench_conv.py
 	$(PY) benchmarks/bench_vectorization.py
+
+mutants: $(STAMP)
+	$(PY) tools/mutants.py -j 2
 
 # Reinstall when the declared dependencies change.
 $(STAMP): pyproject.toml

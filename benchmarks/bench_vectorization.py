@@ -1,8 +1,8 @@
-"""Claim 9 (notes §4): vectorizing over examples vs looping over them.
+"""Vectorizing over examples vs looping over them (Ma §4; claim 9 of tests/test_claims.py).
 
-Times one full Algorithm 4 pass (forward, loss, every δ^[k] and gradient) of a
+Times one full Ma Algorithm 4 pass (forward, loss, every δ^[k] and gradient) of a
 2-layer network on n = 1000 examples, with :func:`cs229nn.backprop.backprop`
-(all examples as rows of one matrix, eq. 4.4) and with
+(all examples as rows of one matrix, Ma §4) and with
 :func:`cs229nn.backprop.backprop_per_example` (a Python loop over x^(i) as
 column vectors). Prints both times and their ratio, measured in this run; the
 notes' claim, and our target, is a ratio of at least 50.
@@ -57,7 +57,7 @@ def main() -> None:
     print(f"2-layer network {args.d}-{args.hidden}-1 (ReLU, squared loss), n = {args.n} examples, "
           f"float32 on {device}, {torch.get_num_threads()} CPU threads, median of {args.repeats}")
     print(f"  per-example loop (column vectors): {t_loop * 1e3:9.2f} ms")
-    print(f"  vectorized (rows, eq. 4.4):        {t_vec * 1e3:9.2f} ms")
+    print(f"  vectorized (rows, Ma §4):          {t_vec * 1e3:9.2f} ms")
     print(f"  ratio loop / vectorized:           {t_loop / t_vec:9.1f}x   (target ≥ 50x)")
     print(f"  max relative gradient difference:  {worst:9.1e}")
 

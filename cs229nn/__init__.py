@@ -1,7 +1,7 @@
 """cs229nn: the CS229 deep-learning notes in PyTorch, every layer twice.
 
 Each layer exists as a *manual* ``torch.autograd.Function`` whose ``backward`` is
-the notes' math written by hand (Claims 3.2–3.4, Algorithm 4) and as an
+the notes' math written by hand (Ma Claims 3.2–3.4, Algorithm 4) and as an
 ``nn.Module`` that runs in ``mode="manual"`` or ``mode="autograd"`` with the
 same parameters, so the two can be compared 1:1.
 

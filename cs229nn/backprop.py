@@ -1,18 +1,18 @@
-r"""Back-propagation from scratch: Algorithm 4 of the notes, without autograd.
+r"""Back-propagation from scratch: Ma Algorithm 4 (Ma §3.3), without autograd.
 
 The forward pass stores every pre-activation z^[k] and activation a^[k]; the
 backward pass walks k = r, …, 1 and computes
 
-* δ^[r] = ∂J/∂z^[r] from the output head (notes eq. 3.16 for squared loss),
-* δ^[k] = (W^[k+1]ᵀ δ^[k+1]) ⊙ g′(z^[k])            (Algorithm 4, line 7),
-* ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ,  ∂J/∂b^[k] = δ^[k]     (Algorithm 4, line 8).
+* δ^[r] = ∂J/∂z^[r] from the output head (Ma eq. 3.16 for the squared loss),
+* δ^[k] = (W^[k+1]ᵀ δ^[k+1]) ⊙ g′(z^[k])            (Ma Algorithm 4, line 7),
+* ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ,  ∂J/∂b^[k] = δ^[k]     (Ma Algorithm 4, line 8).
 
 It exists twice:
 
 * :func:`backprop_per_example` loops over the examples x^(i) with column
   vectors, exactly as the notes write it (for reading, not for speed);
 * :func:`backprop` does the same for all n examples at once with examples in
-  rows (notes §4, eq. 4.4), the layout the package's layers use.
+  rows (Ma §4), the layout the package's layers use (with W kept (m, d), not eq. 4.4's d × m).
 
 Both take g′ and the output δ from the package's one copy of that math (the
 activations' and the losses' ``delta``). The vectorized version also uses
@@ -57,7 +57,7 @@ class Head:
 
 
 HEADS: Dict[str, Head] = {
-    # identity + ½‖o − y‖²: δ^[r] = z^[r] − y (notes eq. 3.16)
+    # identity + ½‖o − y‖²: δ^[r] = z^[r] − y (Ma eq. 3.16)
     "regression": Head(lambda z: z, SquaredLossFunction, lambda z, y: check_prediction_target(z, "z^[r]", y)),
     # sigmoid + logistic loss: δ^[r] = σ(z^[r]) − y
     "binary": Head(torch.sigmoid, LogisticLossFunction, lambda z, y: check_prediction_target(z, "z^[r]", y)),
@@ -68,13 +68,13 @@ HEADS: Dict[str, Head] = {
 
 @dataclass
 class Network:
-    r"""The parameters of a fully connected network (notes eq. 2.12–2.13), as plain tensors.
+    r"""The parameters of a fully connected network (Ma eq. 2.12–2.13), as plain tensors.
 
     a^[0] = x, a^[k] = g(W^[k] a^[k−1] + b^[k]) for k < r; the output layer's
     activation belongs to the head chosen in :func:`backprop`.
 
     Args:
-        weights: [W^[1], …, W^[r]], W^[k] of shape (m_k, m_{k−1}) as in the notes.
+        weights: [W^[1], …, W^[r]], W^[k] of shape (m_k, m_{k−1}) as in Ma eq. 2.9.
         biases: [b^[1], …, b^[r]], b^[k] of shape (m_k,), or None entries for no bias.
         activation: the hidden activation g, a key of
             :data:`cs229nn.functional.ACTIVATIONS` ("relu", "tanh", …).
@@ -122,10 +122,10 @@ class Network:
                 "backprop needs an MLP that ends with its last Linear layer (output='identity'); "
                 "the output activation is chosen by head='regression' | 'binary' | 'multiclass'"
             )
-        # Linear, g, Linear, g, …, Linear: anything else (two Linears in a row) is not eq. 2.12.
+        # Linear, g, Linear, g, …, Linear: anything else (two Linears in a row) is not Ma eq. 2.12.
         if any(isinstance(m, Linear) != (i % 2 == 0) for i, m in enumerate(layers)):
             raise ValueError(
-                "backprop needs layers that alternate Linear and activation (notes eq. 2.12), got "
+                "backprop needs layers that alternate Linear and activation (Ma eq. 2.12), got "
                 f"{[type(m).__name__ for m in layers]}"
             )
         names = {module_cls: name for name, module_cls in ACTIVATION_MODULES.items()}
@@ -151,7 +151,7 @@ def _activation_params(module: torch.nn.Module) -> Tuple[float, ...]:
 
 @dataclass
 class Backprop:
-    r"""Everything Algorithm 4 computes, indexed by the notes' layer number k.
+    r"""Everything Ma Algorithm 4 computes, indexed by the notes' layer number k.
 
     Attributes:
         loss: J, the cost (mean or sum over the examples).
@@ -198,10 +198,10 @@ def _head(head: str, reduction: str) -> Head:
 
 
 def forward(net: Network, x: torch.Tensor) -> Backprop:
-    r"""The forward pass of Algorithm 4 (line 1) for all examples at once, storing every z^[k], a^[k].
+    r"""The forward pass of Ma Algorithm 4 (line 1) for all examples at once, storing every z^[k], a^[k].
 
-    z^[k] = a^[k−1] W^[k]ᵀ + b^[k] with examples in rows (eq. 4.4);
-    a^[k] = g(z^[k]) for k < r and a^[r] = z^[r] (the head's h is applied by
+    z^[k] = a^[k−1] W^[k]ᵀ + b^[k] with examples in rows (Ma §4; eq. 4.4 with W^[k] kept (m, d));
+    a^[k] = g(z^[k]) for k < r and a^[r] = z^[r] (Ma eq. 2.12; the head's h is applied by
     :func:`backprop`). The returned ``loss`` is empty (NaN): no targets yet.
 
     Shape:
@@ -220,7 +220,7 @@ def forward(net: Network, x: torch.Tensor) -> Backprop:
 
 
 def backprop(net: Network, x: torch.Tensor, y: torch.Tensor, head: str = "regression", reduction: str = "mean") -> Backprop:
-    r"""Algorithm 4 vectorized over the n examples (rows, notes eq. 4.4).
+    r"""Ma Algorithm 4 vectorized over the n examples (rows, Ma §4).
 
     δ^[r] = ∂J/∂z^[r] comes from the head's loss ``delta`` (times 1/n for the
     mean); then for k = r, …, 1, :func:`linear_backward` gives
@@ -232,7 +232,7 @@ def backprop(net: Network, x: torch.Tensor, y: torch.Tensor, head: str = "regres
         x: inputs, (n, d).
         y: targets: (n, k) floats for "regression" and "binary" (labels in {0, 1}),
             (n,) class indices (long) for "multiclass".
-        head: "regression" (identity + squared loss, δ^[r] = z^[r] − y, eq. 3.16),
+        head: "regression" (identity + squared loss, δ^[r] = z^[r] − y, Ma eq. 3.16),
             "binary" (sigmoid + logistic loss, δ^[r] = a^[r] − y) or
             "multiclass" (softmax + cross-entropy, δ^[r] = softmax(z^[r]) − onehot(y)).
         reduction: "mean" for J = (1/n) Σ_i J^(i) (the notes' cost), or "sum".
@@ -264,7 +264,7 @@ def backprop(net: Network, x: torch.Tensor, y: torch.Tensor, head: str = "regres
 def backprop_per_example(
     net: Network, x: torch.Tensor, y: torch.Tensor, head: str = "regression", reduction: str = "mean"
 ) -> Backprop:
-    r"""Algorithm 4 written literally: one example x^(i) at a time, as column vectors.
+    r"""Ma Algorithm 4 written literally: one example x^(i) at a time, as column vectors.
 
     For each i: z^[k] = W^[k] a^[k−1] + b^[k] ∈ R^{m_k×1}, then
     δ^[k] = (W^[k+1]ᵀ δ^[k+1]) ⊙ g′(z^[k]), ∂J^(i)/∂W^[k] = δ^[k] a^[k−1]ᵀ and

@@ -22,7 +22,7 @@ COMMANDS = {
     "data": ("cs229nn.datasets.cli", "list, verify, render and preview the datasets"),
     "assign": ("cs229nn.lab.assign", "write the student labs (labs/) from the reference solutions (solutions/)"),
     "check": ("cs229nn.lab.cli", "run a lab's public checks on its exercises.py: the self-check"),
-    "soccer": ("cs229nn.experiments.soccer", "logistic regression vs a conv net on soccer balls: parameter sharing (notes §3.3.2)"),
+    "soccer": ("cs229nn.experiments.soccer", "logistic regression vs a conv net on soccer balls: parameter sharing (Ng §3.3.2)"),
 }
 
 

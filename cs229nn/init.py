@@ -1,4 +1,4 @@
-r"""Weight initialization (notes §3.1): why zeros fail, why the scale matters.
+r"""Weight initialization (Ng §3.1): why zeros fail, why the scale matters.
 
 In-place functions named as in :mod:`torch.nn.init`, usable on any tensor,
 and :func:`initialize_` to apply one of them to every weight of a model.
@@ -37,12 +37,12 @@ def fans(tensor: torch.Tensor) -> Tuple[int, int]:
 
 
 def zeros_(tensor: torch.Tensor) -> torch.Tensor:
-    """W = 0. With every weight zero a sigmoid output is σ(0) = ½ for any input (notes §3.1)."""
+    """W = 0. With every weight zero a sigmoid output is σ(0) = ½ for any input (Ng §3.1)."""
     return constant_(tensor, 0.0)
 
 
 def constant_(tensor: torch.Tensor, value: float) -> torch.Tensor:
-    """W = c everywhere. All units of a layer stay identical forever: the notes' "symmetry" (§3.1)."""
+    """W = c everywhere. All units of a layer stay identical forever: Ng's "symmetry" (Ng §3.1)."""
     require_float(tensor, "W")
     value = real_number(value, "constant_(W, c): c")
     with torch.no_grad():
@@ -63,7 +63,7 @@ def normal_(tensor: torch.Tensor, mean: float = 0.0, std: float = 1.0, generator
 
 
 def xavier_normal_(tensor: torch.Tensor, gain: float = 1.0, generator: Optional[torch.Generator] = None) -> torch.Tensor:
-    r"""Xavier/Glorot: w ~ N(0, σ²) with σ = gain · sqrt(2 / (n^[ℓ] + n^[ℓ−1])) (notes eq. 3.13).
+    r"""Xavier/Glorot: w ~ N(0, σ²) with σ = gain · sqrt(2 / (n^[ℓ] + n^[ℓ−1])) (Ng eq. 3.13).
 
     Var(w) = 2 / (fan_in + fan_out) is the compromise between fan_in · Var(w) = 1
     (the forward pass keeps Var(z^[ℓ]) = Var(a^[ℓ−1])) and fan_out · Var(w) = 1

@@ -1,13 +1,13 @@
 r"""The notes' optimizers as ``torch.optim.Optimizer`` s, written by hand.
 
-* :class:`SGD`: θ := θ − α ∇J (notes eq. 1.3–1.5, 3.10–3.11). What it descends
+* :class:`SGD`: θ := θ − α ∇J (Ma eq. 1.3–1.5; Ng eq. 3.10–3.11). What it descends
   is decided by the data it is given: the whole set (GD), one example
-  (Algorithm 1) or a mini-batch (Algorithm 2); see :mod:`cs229nn.sampling`.
-* :class:`Momentum`: the notes' eq. 3.16, v := βv + (1 − β)∇J, W := W − αv.
+  (Ma Algorithm 1) or a mini-batch (Ma Algorithm 2); see :mod:`cs229nn.sampling`.
+* :class:`Momentum`: Ng eq. 3.16, v := βv + (1 − β)∇J, W := W − αv.
 
-Both take ``weight_decay`` = λ, the L2 regularization of notes eq. 3.17–3.21:
+Both take ``weight_decay`` = λ, the L2 regularization of Ng eq. 3.17–3.21:
 the gradient of J + (λ/2)‖W‖² is ∇J + λW, so plain SGD becomes
-W := (1 − αλ)W − α∇J (eq. 3.21).
+W := (1 − αλ)W − α∇J (Ng eq. 3.21).
 
 Which parameters are regularized: by default only tensors with 2 or more
 dimensions, i.e. weight matrices W^[ℓ] and convolution filters. 1-D tensors
@@ -73,7 +73,7 @@ class _NotesOptimizer(Optimizer):
 
     @staticmethod
     def regularized_grad(p: torch.Tensor, group: dict) -> torch.Tensor:
-        """∂/∂W [J + (λ/2)‖W‖²] = ∇J + λW (notes eq. 3.20) for regularized tensors, ∇J for the rest."""
+        """∂/∂W [J + (λ/2)‖W‖²] = ∇J + λW (Ng eq. 3.20) for regularized tensors, ∇J for the rest."""
         decays = group["weight_decay"] != 0 and (p.dim() >= 2 or group["decay_biases"])
         return p.grad.add(p, alpha=group["weight_decay"]) if decays else p.grad
 
@@ -95,14 +95,14 @@ class _NotesOptimizer(Optimizer):
 
 
 class SGD(_NotesOptimizer):
-    r"""Gradient descent θ := θ − α ∇_θ J (notes eq. 1.3, 3.10–3.11), with optional L2.
+    r"""Gradient descent θ := θ − α ∇_θ J (Ma eq. 1.3; Ng eq. 3.10–3.11), with optional L2.
 
-    With λ > 0 a regularized tensor is updated by W := (1 − αλ)W − α∇J (notes eq. 3.21).
+    With λ > 0 a regularized tensor is updated by W := (1 − αλ)W − α∇J (Ng eq. 3.21).
 
     Args:
         params: parameters or parameter groups, as for any ``torch.optim.Optimizer``.
         lr: α, the learning rate.
-        weight_decay: λ of the L2 term (λ/2)‖W‖² (notes eq. 3.17). Default 0.
+        weight_decay: λ of the L2 term (λ/2)‖W‖² (Ng eq. 3.17). Default 0.
         decay_biases: also regularize 1-D tensors (biases). Default False.
 
     Same update as ``torch.optim.SGD(params, lr, weight_decay=λ)`` except that
@@ -117,7 +117,7 @@ class SGD(_NotesOptimizer):
 
 
 class Momentum(_NotesOptimizer):
-    r"""Momentum as the notes define it (eq. 3.16), v starting at 0:
+    r"""Momentum as Ng defines it (Ng eq. 3.16), v starting at 0:
 
     v := β v + (1 − β) ∇J,   W := W − α v.
 

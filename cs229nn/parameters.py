@@ -1,4 +1,4 @@
-"""Counting parameters: the numbers behind the notes' "3d + 14" (§3.1) and parameter sharing (§3.3.2)."""
+"""Counting parameters: the numbers behind the notes' "3d + 14" (Ng §3.1) and parameter sharing (Ng §3.3.2)."""
 
 from typing import Iterable, Sequence, Union
 
@@ -16,5 +16,5 @@ def count_parameters(model: Union[torch.nn.Module, Iterable[torch.Tensor]], trai
 
 
 def mlp_parameter_count(sizes: Sequence[int], bias: bool = True) -> int:
-    """Σ_ℓ (m_{ℓ−1} + 1) m_ℓ for layer sizes (d, m_1, …, k) (notes §2: W^[ℓ] ∈ R^{m_ℓ×m_{ℓ−1}}, b^[ℓ] ∈ R^{m_ℓ})."""
+    """Σ_ℓ (m_{ℓ−1} + 1) m_ℓ for layer sizes (d, m_1, …, k) (Ma §2: W^[ℓ] ∈ R^{m_ℓ×m_{ℓ−1}}, b^[ℓ] ∈ R^{m_ℓ})."""
     return sum((m_in + int(bias)) * m_out for m_in, m_out in zip(sizes[:-1], sizes[1:]))

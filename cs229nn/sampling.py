@@ -1,8 +1,8 @@
-r"""Which examples each step of SGD sees: Algorithms 1 and 2 of the notes, for any dataset.
+r"""Which examples each step of SGD sees: Ma Algorithms 1 and 2, for any dataset.
 
-* Algorithm 1 (SGD): each step samples one index j uniformly from {1, …, n},
+* Ma Algorithm 1 (SGD): each step samples one index j uniformly from {1, …, n},
   *with* replacement across steps: :class:`UniformSampler`, :func:`sgd_loader`.
-* Algorithm 2 (mini-batch SGD): each step samples B indices j_1, …, j_B
+* Ma Algorithm 2 (mini-batch SGD): each step samples B indices j_1, …, j_B
   uniformly *without* replacement (distinct within the batch), independently
   of the other steps: :class:`MiniBatchSampler`, :func:`minibatch_loader`.
 
@@ -43,7 +43,7 @@ def _generator(generator: Optional[torch.Generator]) -> Optional[torch.Generator
 
 
 class UniformSampler(Sampler[int]):
-    r"""Algorithm 1: ``num_samples`` indices j drawn uniformly from {0, …, n − 1}, with replacement.
+    r"""Ma Algorithm 1: ``num_samples`` indices j drawn uniformly from {0, …, n − 1}, with replacement.
 
     Args:
         data: the dataset (anything with ``len``) or n itself.
@@ -64,7 +64,7 @@ class UniformSampler(Sampler[int]):
 
 
 class MiniBatchSampler(Sampler[List[int]]):
-    r"""Algorithm 2: each batch is B distinct indices drawn uniformly from {0, …, n − 1}.
+    r"""Ma Algorithm 2: each batch is B distinct indices drawn uniformly from {0, …, n − 1}.
 
     Batches are drawn independently of each other, so an example can appear in
     several batches of one pass, or in none. Use it as a DataLoader's ``batch_sampler``.
@@ -100,7 +100,7 @@ class MiniBatchSampler(Sampler[List[int]]):
 
 
 def sgd_loader(dataset: Dataset, num_samples: Optional[int] = None, generator: Optional[torch.Generator] = None, **loader_kwargs) -> DataLoader:
-    """A DataLoader for Algorithm 1: batches of one example drawn with replacement.
+    """A DataLoader for Ma Algorithm 1: batches of one example drawn with replacement.
 
     ``loader_kwargs`` go to ``DataLoader`` (e.g. ``num_workers``, ``collate_fn``).
     """
@@ -114,5 +114,5 @@ def minibatch_loader(
     generator: Optional[torch.Generator] = None,
     **loader_kwargs,
 ) -> DataLoader:
-    """A DataLoader for Algorithm 2: each batch is B distinct examples, batches drawn independently."""
+    """A DataLoader for Ma Algorithm 2: each batch is B distinct examples, batches drawn independently."""
     return DataLoader(dataset, batch_sampler=MiniBatchSampler(dataset, batch_size, num_batches, generator), **loader_kwargs)

@@ -1,4 +1,11 @@
-r"""The training loop: mini-batch SGD (notes Algorithm 2) with progress, history and checks.
+r"""The training loop: mini-batch SGD with progress, history and checks.
+
+``fit`` takes the batches in the order the loader gives them. With a shuffled
+``DataLoader`` that is mini-batch SGD with random reshuffling: every epoch is
+one random permutation cut into batches, so each example is used once per
+epoch. Ma Algorithm 2 instead draws every batch independently (B examples
+without replacement, Ma eq. 1.5); :func:`cs229nn.sampling.minibatch_loader`
+gives exactly that, and ``fit`` runs it unchanged.
 
 Example::
 
@@ -8,18 +15,24 @@ Example::
 """
 
 import functools
-import math
+import sys
+import time
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional, Tuple, Union
+from typing import Callable, Iterable, List, Optional, TextIO, Tuple, Union
 
 import torch
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from cs229nn.device import device as default_device
+from cs229nn.diagnosis import Diagnosis, TrainingWarning  # noqa: F401  (TrainingWarning is part of fit's interface)
 from cs229nn.nn.losses import BinaryCrossEntropy, LogisticLoss, SoftmaxCrossEntropy
 from cs229nn.optim import SGD
 
 Accuracy = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+# On a terminal the running loss in the bar is refreshed at most this often: each refresh reads
+# the device (a synchronization on CUDA), so it must not happen every step.
+REFRESH_SECONDS = 0.5
 
 
 def argmax_accuracy(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -49,14 +62,18 @@ def accuracy_for(loss_fn: Callable) -> Optional[Accuracy]:
     return None
 
 
-@dataclass
+def _trend(name: str, values: List[float]) -> str:
+    return f"{name} {values[0]:.4g}" if len(values) == 1 else f"{name} {values[0]:.4g} → {values[-1]:.4g}"
+
+
+@dataclass(repr=False)
 class History:
     """Per-epoch averages over the examples: ``train_loss[e]`` is epoch e + 1.
 
     Accuracies are empty lists when the loss has no accuracy; test lists are
     empty without a test loader. The training numbers are averaged over the
     epoch's steps, as the model changed; the test numbers use the model at the
-    end of the epoch.
+    end of the epoch. Printed, it shows first → last of each list.
     """
 
     train_loss: List[float] = field(default_factory=list)
@@ -67,6 +84,23 @@ class History:
     @property
     def epochs(self) -> int:
         return len(self.train_loss)
+
+    def __repr__(self) -> str:
+        named = [("train loss", self.train_loss), ("train accuracy", self.train_accuracy),
+                 ("test loss", self.test_loss), ("test accuracy", self.test_accuracy)]
+        trends = [_trend(name, values) for name, values in named if values]
+        return f"History({self.epochs} epochs" + (": " + ", ".join(trends) if trends else "") + ")"
+
+    def summary(self, epoch: int) -> str:
+        """One line for epoch ``epoch`` (1-based): train loss and accuracy, then test loss and accuracy."""
+        parts = [f"train loss {self.train_loss[epoch - 1]:.4g}"]
+        if self.train_accuracy:
+            parts.append(f"accuracy {self.train_accuracy[epoch - 1]:.3f}")
+        if self.test_loss:
+            parts.append(f"test loss {self.test_loss[epoch - 1]:.4g}")
+        if self.test_accuracy:
+            parts.append(f"accuracy {self.test_accuracy[epoch - 1]:.3f}")
+        return ", ".join(parts)
 
 
 def _reduction_of(loss_fn: Callable) -> str:
@@ -83,20 +117,48 @@ def _reduction_of(loss_fn: Callable) -> str:
 
 
 class _Totals:
-    """Running sums over examples, for losses that average ("mean") or add ("sum") over a batch."""
+    """Sums over the examples of one pass, kept on the device so that adding a batch never waits for it.
 
-    def __init__(self, loss_fn: Callable) -> None:
+    Also records the first step whose loss is NaN or infinite (0: none yet), again on the device.
+    """
+
+    def __init__(self, loss_fn: Callable, loader_name: str) -> None:
         self.per_batch_is_sum = _reduction_of(loss_fn) == "sum"
+        self.loader_name = loader_name
         self.loss = self.correct = 0.0
         self.count = 0
+        self.first_bad_step: Optional[torch.Tensor] = None
+        self.first_bad_loss: Optional[torch.Tensor] = None
 
-    def add(self, loss: float, accuracy: Optional[torch.Tensor], n: int) -> None:
-        self.loss += loss if self.per_batch_is_sum else loss * n
-        self.correct += 0.0 if accuracy is None else float(accuracy) * n
+    def add(self, step: int, loss: torch.Tensor, accuracy: Optional[torch.Tensor], n: int) -> None:
+        loss = loss.detach()
+        self.loss = self.loss + (loss if self.per_batch_is_sum else loss * n)
+        if accuracy is not None:
+            self.correct = self.correct + accuracy * n
         self.count += n
+        if self.first_bad_step is None:
+            self.first_bad_step = torch.zeros((), dtype=torch.long, device=loss.device)
+            self.first_bad_loss = torch.zeros_like(loss)
+        new_bad = ~torch.isfinite(loss) & (self.first_bad_step == 0)
+        self.first_bad_step.masked_fill_(new_bad, step)
+        self.first_bad_loss = torch.where(new_bad, loss, self.first_bad_loss)
+
+    def raise_if_diverged(self, epoch: int, lr: float) -> None:
+        """FloatingPointError naming the first bad step, if there was one (reads the device)."""
+        if self.first_bad_step is not None and int(self.first_bad_step) != 0:
+            raise FloatingPointError(
+                f"loss became {float(self.first_bad_loss)} at epoch {epoch}, step {int(self.first_bad_step)} — "
+                f"learning rate {lr} may be too high"
+            )
 
     def means(self) -> Tuple[float, float]:
-        return self.loss / max(self.count, 1), self.correct / max(self.count, 1)
+        """(mean loss, mean accuracy) per example; refuses a pass that saw no example."""
+        if self.count == 0:
+            raise ValueError(
+                f"{self.loader_name} yielded no batch: is its dataset empty, or is batch_size larger than "
+                f"the dataset with drop_last=True?"
+            )
+        return float(self.loss) / self.count, float(self.correct) / self.count
 
 
 def _to(batch, device: torch.device) -> Tuple[torch.Tensor, torch.Tensor]:
@@ -114,20 +176,37 @@ def evaluate(
     device: Optional[Union[str, torch.device]] = None,
     accuracy: Union[str, Accuracy, None] = "auto",
 ) -> Tuple[float, Optional[float]]:
-    """(average loss, accuracy or None) of ``model`` over every example of ``loader``, without training."""
+    """(average loss, accuracy or None) of ``model`` over every example of ``loader``, without training.
+
+    The model runs in evaluation mode (``model.eval()``: dropout off, …) and is
+    put back in its previous mode afterwards.
+    """
     device = torch.device(device) if device is not None else default_device()
     accuracy_fn = accuracy_for(loss_fn) if accuracy == "auto" else accuracy
-    totals = _Totals(loss_fn)
+    totals = _Totals(loss_fn, "the evaluation loader")
     was_training = model.training
     model.eval()
-    with torch.no_grad():
-        for batch in loader:
-            x, y = _to(batch, device)
-            out = model(x)
-            totals.add(float(loss_fn(out, y)), None if accuracy_fn is None else accuracy_fn(out, y), len(x))
-    model.train(was_training)
+    try:
+        with torch.no_grad():
+            for step, batch in enumerate(loader, start=1):
+                x, y = _to(batch, device)
+                out = model(x)
+                totals.add(step, loss_fn(out, y), None if accuracy_fn is None else accuracy_fn(out, y), len(x))
+    finally:
+        model.train(was_training)
     loss, acc = totals.means()
     return loss, (acc if accuracy_fn is not None else None)
+
+
+def _stream(progress: Union[bool, TextIO]) -> Optional[TextIO]:
+    if progress is True:
+        return sys.stderr
+    return progress or None
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def fit(
@@ -141,14 +220,21 @@ def fit(
     device: Optional[Union[str, torch.device]] = None,
     test_loader: Optional[Iterable] = None,
     seed: Optional[int] = None,
-    progress: bool = True,
+    progress: Union[bool, TextIO] = True,
     accuracy: Union[str, Accuracy, None] = "auto",
 ) -> History:
     r"""Train ``model`` by minimizing ``loss_fn`` over ``train_loader`` for ``epochs`` passes.
 
     Each step: forward, J on the batch, backward (the model's own mode: manual
-    or autograd), one optimizer step (notes eq. 1.5). After every epoch the
-    model is evaluated on ``test_loader``.
+    or autograd), one optimizer step (for SGD, θ := θ − α ∇J on the batch,
+    Ma eq. 1.5). After every epoch the model is evaluated on ``test_loader``.
+    Batches come in the loader's order: a shuffled DataLoader gives random
+    reshuffling, :func:`cs229nn.sampling.minibatch_loader` Ma Algorithm 2.
+
+    Nothing in a step reads a value back from the device, so on CUDA the steps
+    queue without waiting: running sums and the NaN/inf check stay on the
+    device and are read once per epoch (on the CPU, where reading costs
+    nothing, the check runs after every step and stops at once).
 
     Args:
         model: any module mapping x to outputs; moved to ``device``.
@@ -163,7 +249,11 @@ def fit(
         test_loader: pairs (x, y) to evaluate on after every epoch.
         seed: if given, ``torch.manual_seed(seed)`` first, so that shuffling,
             sampling and dropout repeat exactly.
-        progress: show a tqdm bar per epoch with the running loss (and accuracy).
+        progress: True (to stderr), False, or a text stream. Every epoch ends
+            with one summary line (train loss and accuracy, test loss and
+            accuracy); on a terminal a transient bar with the running loss
+            shows the steps in between, elsewhere (a log file, CI, a pipe)
+            nothing else is written.
         accuracy: "auto" (from the loss: :func:`accuracy_for`), None, or a
             function (output, y) -> fraction correct in the batch.
 
@@ -171,8 +261,14 @@ def fit(
         A :class:`History` of per-epoch train/test loss and accuracy.
 
     Raises:
-        FloatingPointError: as soon as the loss is NaN or infinite, naming the
-            epoch, the step and the learning rate.
+        FloatingPointError: when the loss is NaN or infinite, naming the epoch,
+            the first bad step and the learning rate.
+        ValueError: when a loader yields no batch.
+
+    Warns:
+        TrainingWarning: once each, with the fix, when input features are
+            unscaled by orders of magnitude, when most ReLU units are dead, or
+            when every weight gradient is zero (:mod:`cs229nn.diagnosis`).
     """
     if int(epochs) != epochs or epochs < 1:
         raise ValueError(f"epochs must be a positive integer, got {epochs!r}")
@@ -185,35 +281,51 @@ def fit(
     if optimizer is None:
         optimizer = SGD(model.parameters(), lr=lr)
     accuracy_fn = accuracy_for(loss_fn) if accuracy == "auto" else accuracy
+    stream = _stream(progress)
+    check_every_step = device.type == "cpu"
     history = History()
-    for epoch in range(1, epochs + 1):
-        model.train()
-        totals = _Totals(loss_fn)
-        bar = tqdm(train_loader, desc=f"epoch {epoch}/{epochs}", disable=not progress, leave=epoch == epochs)
-        for step, batch in enumerate(bar, start=1):
-            x, y = _to(batch, device)
-            out = model(x)
-            loss = loss_fn(out, y)
-            value = loss.item()
-            if not math.isfinite(value):
-                raise FloatingPointError(
-                    f"loss became {value} at epoch {epoch}, step {step} — "
-                    f"learning rate {optimizer.param_groups[0]['lr']} may be too high"
-                )
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            with torch.no_grad():
-                totals.add(value, None if accuracy_fn is None else accuracy_fn(out, y), len(x))
-            running_loss, running_acc = totals.means()
-            bar.set_postfix(loss=f"{running_loss:.4g}", **({"acc": f"{running_acc:.3f}"} if accuracy_fn else {}))
-        train_loss, train_acc = totals.means()
-        history.train_loss.append(train_loss)
-        if accuracy_fn is not None:
-            history.train_accuracy.append(train_acc)
-        if test_loader is not None:
-            test_loss, test_acc = evaluate(model, loss_fn, test_loader, device=device, accuracy=accuracy_fn)
-            history.test_loss.append(test_loss)
-            if test_acc is not None:
-                history.test_accuracy.append(test_acc)
+    with Diagnosis(model) as diagnosis:
+        for epoch in range(1, epochs + 1):
+            learning_rate = optimizer.param_groups[0]["lr"]
+            model.train()
+            totals = _Totals(loss_fn, "train_loader")
+            bar = tqdm(train_loader, desc=f"epoch {epoch}/{epochs}", file=stream, leave=False,
+                       disable=stream is None or not _is_terminal(stream))
+            refreshed = time.monotonic()
+            for step, batch in enumerate(bar, start=1):
+                x, y = _to(batch, device)
+                if epoch == 1 and step == 1:
+                    diagnosis.first_batch(x)
+                out = model(x)
+                loss = loss_fn(out, y)
+                with torch.no_grad():
+                    totals.add(step, loss, None if accuracy_fn is None else accuracy_fn(out, y), len(x))
+                if check_every_step:
+                    totals.raise_if_diverged(epoch, learning_rate)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                diagnosis.after_backward()
+                optimizer.step()
+                if not bar.disable and time.monotonic() - refreshed > REFRESH_SECONDS:
+                    refreshed = time.monotonic()
+                    bar.set_postfix_str(_running(totals, accuracy_fn))
+            bar.close()
+            totals.raise_if_diverged(epoch, learning_rate)
+            train_loss, train_acc = totals.means()
+            history.train_loss.append(train_loss)
+            if accuracy_fn is not None:
+                history.train_accuracy.append(train_acc)
+            if test_loader is not None:
+                test_loss, test_acc = evaluate(model, loss_fn, test_loader, device=device, accuracy=accuracy_fn)
+                history.test_loss.append(test_loss)
+                if test_acc is not None:
+                    history.test_accuracy.append(test_acc)
+            diagnosis.end_epoch(epoch, learning_rate)
+            if stream is not None:
+                print(f"epoch {epoch}/{epochs}: {history.summary(epoch)}", file=stream, flush=True)
     return history
+
+
+def _running(totals: _Totals, accuracy_fn: Optional[Accuracy]) -> str:
+    loss, acc = totals.means()
+    return f"loss={loss:.4g}" + (f", acc={acc:.3f}" if accuracy_fn is not None else "")

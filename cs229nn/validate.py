@@ -35,7 +35,7 @@ def require_ndim(t: torch.Tensor, name: str, ndim: int, layout: str) -> None:
     if t.dim() != ndim:
         hint = ""
         if ndim == 2 and t.dim() == 1:
-            hint = "; for a single example x ∈ R^d use x.unsqueeze(0) (examples are rows, notes eq. 4.4)"
+            hint = "; for a single example x ∈ R^d use x.unsqueeze(0) (examples are rows, Ma §4)"
         raise ValueError(f"{name} must be {ndim}-D {layout}, got shape {shape_str(t.shape)}{hint}")
 
 

@@ -1,4 +1,4 @@
-"""Algorithm 4 from scratch: every δ^[k] and gradient equals autograd's, in both versions.
+"""Ma Algorithm 4 from scratch: every δ^[k] and gradient equals autograd's, in both versions.
 
 The reference is plain torch (torch.relu, F.cross_entropy, …) differentiated by
 autograd, with hooks (retain_grad) on every z^[k] for δ^[k]. A correct

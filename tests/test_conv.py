@@ -1,4 +1,4 @@
-"""Conv2dFunction and Conv2d: forward = torch's conv2d, backward = the sums of notes §3.3.2 (eq. 3.22)."""
+"""Conv2dFunction and Conv2d: forward = torch's conv2d, backward = the sums of Ng §3.3.2 (eq. 3.22)."""
 
 import pytest
 import torch
@@ -184,7 +184,7 @@ def test_conv2d_module_initializes_like_torch_and_describes_itself():
 
 
 def test_parameter_sharing_in_numbers():
-    """A 4×4×3 filter has 48 weights + 1 bias; one unit on all 12 288 pixels has 12 289 (notes §3.3.2)."""
+    """A 4×4×3 filter has 48 weights + 1 bias; one unit on all 12 288 pixels has 12 289 (Ng §3.3.2)."""
     assert count_parameters(Conv2d(3, 1, 4)) == 49
     assert count_parameters(Linear(64 * 64 * 3, 1)) == 12289
 

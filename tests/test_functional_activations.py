@@ -1,4 +1,4 @@
-"""Activations: forward = torch op, backward = Claim 3.3 (δ = ∂J/∂a ⊙ g′(z))."""
+"""Activations: forward = torch op, backward = Ma Claim 3.3 (δ = ∂J/∂a ⊙ g′(z))."""
 
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""LinearFunction: forward = torch.nn.functional.linear, backward = Claims 3.2 and 3.4."""
+"""LinearFunction: forward = torch.nn.functional.linear, backward = Ma Claims 3.2 and 3.4."""
 
 import importlib
 
@@ -25,7 +25,7 @@ def test_linear_matches_torch_forward_and_backward(n, d, m, seed):
 
 
 def test_linear_backward_is_the_notes_formulas():
-    """dW = δᵀ a, db = Σ δ, da = δ W written out element by element (eq. 3.10, 3.11, 3.14)."""
+    """dW = δᵀ a, db = Σ δ, da = δ W written out element by element (Ma eq. 3.10, 3.11, 3.14)."""
     a, W, delta = randn(0, 3, 2), randn(1, 4, 2), randn(2, 3, 4)
     grad_a, grad_W, grad_b = linear_backward(delta, a, W)
     for i in range(4):

@@ -22,7 +22,7 @@ def sample_std_matches(tensor: torch.Tensor, std: float) -> bool:
 def test_xavier_std_is_sqrt_2_over_fan_in_plus_fan_out(shape):
     W = init.xavier_normal_(torch.empty(shape, dtype=torch.float64))
     fan_in, fan_out = (shape[1], shape[0]) if len(shape) == 2 else (32 * 25, 64 * 25)
-    assert sample_std_matches(W, math.sqrt(2 / (fan_in + fan_out)))  # notes eq. 3.13
+    assert sample_std_matches(W, math.sqrt(2 / (fan_in + fan_out)))  # Ng eq. 3.13
 
 
 @pytest.mark.parametrize("shape", [(400, 500), (64, 32, 5, 5)])

@@ -24,7 +24,7 @@ def problem(seed=0, device="cpu"):
 def loss_of(model, x, y, l2=0.0, weights_only=True):
     J = cs229nn.nn.SquaredLoss()(model(x), y)
     penalized = [p for p in model.parameters() if p.dim() >= 2 or not weights_only]
-    return J + l2 / 2 * sum((p**2).sum() for p in penalized)  # notes eq. 3.17
+    return J + l2 / 2 * sum((p**2).sum() for p in penalized)  # Ng eq. 3.17
 
 
 def gradient_step(model, x, y, optimizer):
@@ -40,7 +40,7 @@ def test_sgd_step_is_the_hand_formula(device):
     opt = SGD(model.parameters(), lr=0.3)
     gradient_step(model, x, y, opt)
     for p, p0 in zip(model.parameters(), before):
-        assert torch.allclose(p.detach(), p0 - 0.3 * p.grad, rtol=0, atol=1e-15)  # θ := θ − α∇J (eq. 1.3); FMA may round differently
+        assert torch.allclose(p.detach(), p0 - 0.3 * p.grad, rtol=0, atol=1e-15)  # θ := θ − α∇J (Ma eq. 1.3); FMA may round differently
 
 
 def test_sgd_with_l2_is_eq_3_21_on_weights_and_plain_on_biases():

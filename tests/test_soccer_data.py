@@ -1,4 +1,4 @@
-"""The rendered soccer-ball set (notes §3.3.2): determinism, regions, layout, loading, error paths."""
+"""The rendered soccer-ball set (Ng §3.3.2): determinism, regions, layout, loading, error paths."""
 
 import math
 import shutil

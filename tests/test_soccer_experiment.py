@@ -1,4 +1,4 @@
-"""The soccer-ball experiment (notes §3.3.2): parameter sharing finds the ball where logistic regression cannot."""
+"""The soccer-ball experiment (Ng §3.3.2): parameter sharing finds the ball where logistic regression cannot."""
 
 import dataclasses
 
@@ -72,4 +72,4 @@ def test_main_runs_end_to_end_and_prints_the_table(monkeypatch, tmp_path, capsys
 def test_main_help(capsys):
     with pytest.raises(SystemExit) as info:
         soccer.main(["--help"])
-    assert info.value.code == 0 and "notes §3.3.2" in capsys.readouterr().out
+    assert info.value.code == 0 and "Ng §3.3.2" in capsys.readouterr().out

@@ -5,10 +5,10 @@ Shipped real data (``datasets/``, sha256 in ``datasets/SHA256SUMS``, checked onc
 * :class:`Vowels` — Peterson & Barney (1952) formants, the slides' vowel example; split by speaker.
 * :class:`Portland` — the 47 houses of the CS229 notes (size, bedrooms → price).
 * :class:`Saratoga` — 1728 houses with size, bedrooms, land value and neighbourhood
-  education: the notes' size / bedrooms / zip code / wealth example (notes §2).
+  education: the notes' size / bedrooms / zip code / wealth example (Ma §2).
 * :class:`Windsor` — 546 houses, a second multi-feature set.
 
-Rendered data: :class:`SoccerBalls` (64×64×3 images with or without a soccer ball, notes §3.3.2),
+Rendered data: :class:`SoccerBalls` (64×64×3 images with or without a soccer ball, Ng §3.3.2),
 rendered deterministically into ``<root>/soccer/`` on first use.
 
 >>> from cs229nn.datasets import Vowels

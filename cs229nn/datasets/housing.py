@@ -1,4 +1,4 @@
-"""House prices: the notes' running regression example (notes §2), on three real data sets."""
+"""House prices: the notes' running regression example (Ma §2), on three real data sets."""
 
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Tuple, Union
@@ -15,8 +15,8 @@ class HousingDataset(TabularDataset):
     r"""Predict a house's price (or any other numeric column) from named columns.
 
     The notes' housing example: one feature (size) for the ReLU "kink"
-    h_θ(x) = max(w x + b, 0) (notes §2.1, eq. 2.1), several features (size,
-    bedrooms, zip code, wealth) for the two-layer network (notes §2, Fig. 2).
+    h_θ(x) = max(w x + b, 0) (Ma §2, eq. 2.1, Fig. 1), several features (size,
+    bedrooms, zip code, wealth) for the two-layer network (Ma §2, Fig. 2).
 
     **Split.** A fixed seeded permutation of the rows (:mod:`cs229nn.datasets.splits`)
     holds out a quarter of the houses for ``"test"``; ``"all"`` is every house.
@@ -40,7 +40,7 @@ class HousingDataset(TabularDataset):
     Shape:
         - ``data``: (n, d); ``targets``: (n, k) for k target columns (k = 1 for price),
           the shape of the output o of a network with k outputs, as the squared loss
-          J = ½‖o − y‖² (notes eq. 3.4) expects.
+          J = ½‖o − y‖² (Ma eq. 3.4) expects.
         - ``dataset[i]``: x (d,), y (k,).
     """
 

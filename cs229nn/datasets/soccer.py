@@ -1,8 +1,8 @@
-r"""The soccer-ball images of notes §3.3.2: rendered on first use, verified, loaded torchvision-style.
+r"""The soccer-ball images of Ng §3.3.2: rendered on first use, verified, loaded torchvision-style.
 
 Logistic regression on the 12 288 flattened pixels has one weight per pixel, so it can only
 find balls where training put them; a convolution shares one small θ over every position
-(notes §3.3.2, eq. 3.22) and finds them anywhere. The splits make that measurable:
+(Ng §3.3.2, eq. 3.22) and finds them anywhere. The splits make that measurable:
 
 ================  ======  ==============================================================
 split             images  ball centres (x right, y down, pixels of the 64×64 frame)
@@ -217,7 +217,7 @@ def verify_soccer(root: Optional[PathLike] = None) -> None:
 
 
 class SoccerBalls(VisionDataset):
-    r"""64×64×3 images with (1) or without (0) a soccer ball (notes §3.3.2), torchvision-style.
+    r"""64×64×3 images with (1) or without (0) a soccer ball (Ng §3.3.2), torchvision-style.
 
     The images are rendered into ``<root>/soccer/`` on first use (``render=True``) and checked
     against the shipped checksums: the split's CSV when the dataset is created, each image's

@@ -1,4 +1,4 @@
-r"""Procedural renderer for the 64×64×3 soccer-ball images of notes §3.3.2 (numpy only).
+r"""Procedural renderer for the 64×64×3 soccer-ball images of Ng §3.3.2 (numpy only).
 
 One scene = a background (grass, sky, crowd or indoor floor), optionally distractors that a
 lazy detector confuses with a ball (orange, tennis ball, toy ball, white plate, white circle
@@ -28,7 +28,7 @@ RADIUS_RANGE = (8.0, 24.0)
 
 # Where ball centres (x right, y down, in pixels) may lie: ((x_min, x_max), (y_min, y_max)).
 # "seen" is used by train and test, "held_out" only by shifted: it is never seen in training,
-# which is the point of notes §3.3.2. "seen" is a small window, like a photographer who always
+# which is the point of Ng §3.3.2. "seen" is a small window, like a photographer who always
 # frames the ball right of centre: one weight per pixel can then learn the ball (≈ 90 % on
 # test), and fails where it never saw one.
 REGIONS = {

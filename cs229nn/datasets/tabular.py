@@ -6,7 +6,7 @@
 without depending on torchvision. The whole split is held in two tensors,
 ``data`` (n, d) and ``targets``, so a lab can move it to a device at once
 (``dataset.to(device)``) and write the notes' vectorized ``X`` (rows are
-examples, notes eq. 4.4) as ``dataset.data``.
+examples, Ma §4) as ``dataset.data``.
 """
 
 import csv

@@ -1,14 +1,14 @@
-r"""The soccer-ball experiment of notes §3.3.2: parameter sharing finds the ball anywhere.
+r"""The soccer-ball experiment of Ng §3.3.2: parameter sharing finds the ball anywhere.
 
 Two classifiers of 64×64×3 images ("is there a soccer ball?"), both trained on the
 ``train`` split, where every ball lies in the right part of the frame:
 
 (a) logistic regression σ(θᵀx + b) on the 64·64·3 = 12 288 flattened pixels. θ_1
-    always looks at the top-left pixel (notes §3.3.2): weights of pixels where
+    always looks at the top-left pixel (Ng §3.3.2): weights of pixels where
     training never showed a ball have nothing to learn from.
 (b) a small convolutional network: conv 4×4 (stride 2) → ReLU → max pool 2 →
     conv 3×3 → ReLU → global max pool → linear. Its filters θ ∈ R^{C_in×k×k} are
-    slid over the whole image (eq. 3.22), and the global max asks "does any
+    slid over the whole image (Ng eq. 3.22), and the global max asks "does any
     position look like a ball?", so where the ball is no longer matters.
 
 Both are evaluated on ``test`` (same region as training) and ``shifted`` (balls
@@ -119,7 +119,7 @@ def logistic_regression(mode: str = "manual") -> torch.nn.Sequential:
 def soccer_convnet(channels: Sequence[int] = (8, 16), mode: str = "manual") -> torch.nn.Sequential:
     """conv 4×4/2 → ReLU → max pool 2 → conv 3×3 → ReLU → global max pool → linear, on (n, 3, 64, 64).
 
-    The first layer's filters are the notes' θ ∈ R^{4×4} on 3 channels (eq. 3.22),
+    The first layer's filters are the notes' θ ∈ R^{4×4} on 3 channels (Ng eq. 3.22),
     moved 2 pixels at a time; the global max pool makes the score independent of
     where the strongest response is.
     """
@@ -260,7 +260,7 @@ def run_experiment(
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = ArgumentParser(prog="cs229nn soccer", description="Logistic regression vs a conv net on soccer balls (notes §3.3.2).")
+    parser = ArgumentParser(prog="cs229nn soccer", description="Logistic regression vs a conv net on soccer balls (Ng §3.3.2).")
     parser.add_argument("--quick", action="store_true", help="fewer epochs (the test's configuration)")
     parser.add_argument("--root", default=None, help="datasets folder (default: $CS229NN_DATA or datasets/)")
     parser.add_argument("--out", default="soccer-results", help="folder for the figures (default: %(default)s)")

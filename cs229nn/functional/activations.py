@@ -1,8 +1,8 @@
-"""Element-wise activations a = g(z) and their hand-written backward (Claim 3.3).
+"""Element-wise activations a = g(z) and their hand-written backward (Ma Claim 3.3).
 
-Every activation's backward is δ = ∂J/∂a ⊙ g′(z) (notes eq. 3.12). That one
+Every activation's backward is δ = ∂J/∂a ⊙ g′(z) (Ma eq. 3.12). That one
 product lives in each class's ``delta`` so that layer-by-layer backprop
-(Algorithm 4) and the autograd Functions share it. ``delta`` receives both z
+(Ma Algorithm 4) and the autograd Functions share it. ``delta`` receives both z
 and a; each activation uses whichever gives g′ cheapest (σ′ = a(1 − a) from
 the saved output, for instance), and its Function saves only that one.
 """
@@ -57,7 +57,7 @@ class ReLUFunction(_Activation):
 
 
 class SigmoidFunction(_Activation):
-    """a = σ(z) = 1 / (1 + e^(−z)) (notes eq. 2.14); σ′(z) = a (1 − a)."""
+    """a = σ(z) = 1 / (1 + e^(−z)) (Ma eq. 2.14); σ′(z) = a (1 − a)."""
 
     @staticmethod
     def forward(z: torch.Tensor) -> torch.Tensor:
@@ -69,7 +69,7 @@ class SigmoidFunction(_Activation):
 
 
 class TanhFunction(_Activation):
-    """a = tanh(z) (notes eq. 2.15); tanh′(z) = 1 − a²."""
+    """a = tanh(z) (Ma eq. 2.15); tanh′(z) = 1 − a²."""
 
     @staticmethod
     def forward(z: torch.Tensor) -> torch.Tensor:
@@ -113,7 +113,7 @@ class ELUFunction(_Activation):
 
 
 class IdentityFunction(_Activation):
-    """a = z (the last layer of a regression network, notes eq. 2.12); g′ = 1."""
+    """a = z (the last layer of a regression network, Ma eq. 2.12); g′ = 1."""
 
     saves = "none"
 

@@ -1,7 +1,7 @@
-r"""Convolution: one small filter θ slid over the image (notes §3.3.2, eq. 3.22).
+r"""Convolution: one small filter θ slid over the image (Ng §3.3.2, eq. 3.22).
 
 For one filter θ ∈ R^{4×4} on one channel the notes define the activation at
-the top-left window as a = Σ_{i=1}^4 Σ_{j=1}^4 θ_ij x_ij (eq. 3.22), then move
+the top-left window as a = Σ_{i=1}^4 Σ_{j=1}^4 θ_ij x_ij (Ng eq. 3.22), then move
 the window right and down. With C_in input channels, C_out filters, stride s
 and zero padding p (x̃ is x padded with p zeros on every side), every output is
 
@@ -207,7 +207,7 @@ def conv2d(
     *,
     layer: Optional[int] = None,
 ) -> torch.Tensor:
-    r"""z = θ ⋆ x + b (notes eq. 3.22, for every window, channel and filter), with the backward of :class:`Conv2dFunction`.
+    r"""z = θ ⋆ x + b (Ng eq. 3.22, for every window, channel and filter), with the backward of :class:`Conv2dFunction`.
 
     Same argument conventions as ``torch.nn.functional.conv2d`` (without groups
     and dilation).

@@ -1,4 +1,4 @@
-"""The affine layer z = W a + b and its hand-written backward (Claims 3.2, 3.4)."""
+"""The affine layer z = W a + b and its hand-written backward (Ma Claims 3.2, 3.4)."""
 
 from typing import Optional, Sequence, Tuple
 
@@ -11,12 +11,12 @@ from cs229nn.validate import layer_symbol, require_bias, require_float, require_
 class LinearFunction(ManualFunction):
     r"""z = W a + b for every example; rows are examples, so Z = A Wᵀ + b.
 
-    With W^[ℓ] ∈ R^{m×d} as in notes eq. 2.9 and the examples stacked in the
-    rows of A ∈ R^{n×d} (notes §4, eq. 4.4), the backward pass is
+    With W^[ℓ] ∈ R^{m×d} as in Ma eq. 2.9 and the examples stacked in the
+    rows of A ∈ R^{n×d} (Ma §4, with W kept (m, d)), the backward pass is
 
-    * ∂J/∂W = δᵀ A      (Claim 3.2, eq. 3.10, summed over the n examples)
-    * ∂J/∂b = Σ_i δ_i    (Claim 3.2, eq. 3.11)
-    * ∂J/∂A = δ W        (Claim 3.4, eq. 3.14, transposed for rows)
+    * ∂J/∂W = δᵀ A      (Ma Claim 3.2, eq. 3.10, summed over the n examples)
+    * ∂J/∂b = Σ_i δ_i    (Ma Claim 3.2, eq. 3.11)
+    * ∂J/∂A = δ W        (Ma Claim 3.4, eq. 3.14, transposed for rows)
 
     where δ = ∂J/∂Z ∈ R^{n×m} is the gradient arriving from above.
     """
@@ -46,14 +46,14 @@ def linear_backward(
     W: Optional[torch.Tensor],
     needed: Sequence[bool] = (True, True, True),
 ) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor], Optional[torch.Tensor]]:
-    """(∂J/∂A, ∂J/∂W, ∂J/∂b) from δ = ∂J/∂Z, rows are examples (Claims 3.2, 3.4).
+    """(∂J/∂A, ∂J/∂W, ∂J/∂b) from δ = ∂J/∂Z, rows are examples (Ma Claims 3.2, 3.4).
 
     ``needed`` says which of the three to compute (None for the others);
-    Algorithm 4 (:mod:`cs229nn.backprop`) and :class:`LinearFunction` both use it.
+    Ma Algorithm 4 (:mod:`cs229nn.backprop`) and :class:`LinearFunction` both use it.
     """
-    grad_a = delta.mm(W) if needed[0] else None  # eq. 3.14: W^T δ per column, δ W for rows
-    grad_W = delta.t().mm(a) if needed[1] else None  # eq. 3.10: δ a^T, summed over examples
-    grad_b = delta.sum(0) if needed[2] else None  # eq. 3.11
+    grad_a = delta.mm(W) if needed[0] else None  # Ma eq. 3.14: W^T δ per column, δ W for rows
+    grad_W = delta.t().mm(a) if needed[1] else None  # Ma eq. 3.10: δ a^T, summed over examples
+    grad_b = delta.sum(0) if needed[2] else None  # Ma eq. 3.11
     return grad_a, grad_W, grad_b
 
 

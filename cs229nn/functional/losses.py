@@ -1,7 +1,7 @@
 """Losses J and their hand-written gradients ∂J/∂(output).
 
 All losses take ``reduction`` in {"mean", "sum"}. "mean" is the notes' cost
-J(θ) = (1/n) Σ_i J^(i)(θ) (notes §1): the per-example losses J^(i) summed over
+J(θ) = (1/n) Σ_i J^(i)(θ) (Ma eq. 1.2): the per-example losses J^(i) summed over
 the outputs of one example and averaged over the n examples (rows). For one
 output per example this is exactly torch's ``reduction="mean"``.
 
@@ -63,7 +63,7 @@ class _LossFunction(ManualFunction):
 
 
 class SquaredLossFunction(_LossFunction):
-    r"""J^(i) = ½ ‖o^(i) − y^(i)‖² (notes eq. 3.4); ∂J^(i)/∂o = o − y (eq. 3.16).
+    r"""J^(i) = ½ ‖o^(i) − y^(i)‖² (Ma eq. 3.4); ∂J^(i)/∂o = o − y (Ma eq. 3.16).
 
     The ½ cancels the 2 of the derivative, so this is half of torch's
     ``mse_loss(reduction="sum")`` (and "mean" divides by n, not by n·k).
@@ -76,7 +76,7 @@ class SquaredLossFunction(_LossFunction):
 
     @staticmethod
     def delta(o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        """∂J^(i)/∂o^(i) = o − y for every example (notes eq. 3.16)."""
+        """∂J^(i)/∂o^(i) = o − y for every example (Ma eq. 3.16)."""
         return o - y
 
     @staticmethod

@@ -9,7 +9,7 @@ from cs229nn.nn.module import TwinModule
 
 
 class ReLU(TwinModule):
-    """a = max(0, z) element-wise (notes eq. 2.10). Shape: any; output has the input's shape."""
+    """a = max(0, z) element-wise (Ma eq. 2.10). Shape: any; output has the input's shape."""
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return manual.relu(z)
@@ -19,7 +19,7 @@ class ReLU(TwinModule):
 
 
 class Sigmoid(TwinModule):
-    """a = σ(z) = 1 / (1 + e^(−z)) element-wise (notes eq. 2.14)."""
+    """a = σ(z) = 1 / (1 + e^(−z)) element-wise (Ma eq. 2.14)."""
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return manual.sigmoid(z)
@@ -29,7 +29,7 @@ class Sigmoid(TwinModule):
 
 
 class Tanh(TwinModule):
-    """a = tanh(z) element-wise (notes eq. 2.15)."""
+    """a = tanh(z) element-wise (Ma eq. 2.15)."""
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return manual.tanh(z)
@@ -82,7 +82,7 @@ class ELU(TwinModule):
 
 
 class Identity(TwinModule):
-    """a = z: the output "activation" of a regression network (notes eq. 2.12)."""
+    """a = z: the output "activation" of a regression network (Ma eq. 2.12)."""
 
     def forward_manual(self, z: torch.Tensor) -> torch.Tensor:
         return manual.identity(z)

@@ -1,4 +1,4 @@
-"""Convolution, max pooling and flattening as twin modules (notes §3.3.2, eq. 3.22).
+"""Convolution, max pooling and flattening as twin modules (Ng §3.3.2, eq. 3.22).
 
 The math and the hand-written backward passes are in
 :mod:`cs229nn.functional.conv` and :mod:`cs229nn.functional.pooling`; the
@@ -18,7 +18,7 @@ from cs229nn.validate import layer_symbol
 
 
 class Conv2d(TwinModule):
-    r"""z = θ ⋆ x + b: C_out filters θ ∈ R^{C_in×k×k} slid over the input (notes eq. 3.22).
+    r"""z = θ ⋆ x + b: C_out filters θ ∈ R^{C_in×k×k} slid over the input (Ng eq. 3.22).
 
     z[n, o, i, j] = b_o + Σ_{c,u,v} θ[o, c, u, v] · x̃[n, c, s·i + u, s·j + v], with x̃ the
     input padded by p zeros. The same θ is applied at every position (parameter
@@ -32,7 +32,7 @@ class Conv2d(TwinModule):
         padding: p, zeros on every side, an int or (p_H, p_W).
         bias: if False, there is no b.
         mode: "manual" (backward of :class:`~cs229nn.functional.conv.Conv2dFunction`) or "autograd".
-        layer: ℓ; names the filters W^[ℓ] in reports and errors (θ without it, as in eq. 3.22).
+        layer: ℓ; names the filters W^[ℓ] in reports and errors (θ without it, as in Ng eq. 3.22).
 
     Shape:
         - Input: (n, C_in, H, W), channels first.

@@ -12,17 +12,17 @@ from cs229nn.validate import layer_symbol
 
 
 class Linear(TwinModule):
-    r"""z^[ℓ] = W^[ℓ] a^[ℓ−1] + b^[ℓ] (notes eq. 2.9), for every example (row).
+    r"""z^[ℓ] = W^[ℓ] a^[ℓ−1] + b^[ℓ] (Ma eq. 2.9), for every example (row).
 
     Args:
         in_features: d, the size of each input a^[ℓ−1].
         out_features: m, the size of each output z^[ℓ].
         bias: if False, there is no b^[ℓ].
-        mode: "manual" (backward of Claims 3.2 and 3.4) or "autograd".
+        mode: "manual" (backward of Ma Claims 3.2 and 3.4) or "autograd".
         layer: ℓ, used to name W^[ℓ] and b^[ℓ] in reports and error messages.
 
     Shape:
-        - Input: (n, d), n examples in rows (notes eq. 4.4).
+        - Input: (n, d), n examples in rows (Ma §4).
         - Output: (n, m).
 
     Attributes:

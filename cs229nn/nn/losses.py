@@ -22,7 +22,7 @@ class _Loss(TwinModule):
 
 
 class SquaredLoss(_Loss):
-    """J = (1/n) Σ_i ½ ‖o^(i) − y^(i)‖² (notes eq. 3.4). Shape: o and y both (n,) or (n, k)."""
+    """J = (1/n) Σ_i ½ ‖o^(i) − y^(i)‖² (Ma eq. 3.4, averaged as in eq. 1.2). Shape: o and y both (n,) or (n, k)."""
 
     def forward_manual(self, o: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return manual.squared_loss(o, y, self.reduction)

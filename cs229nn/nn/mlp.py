@@ -1,4 +1,4 @@
-"""MLP: the fully connected network of notes eq. 2.12–2.13."""
+"""MLP: the fully connected network of Ma eq. 2.12–2.13."""
 
 from collections.abc import Iterable
 from typing import Callable, List, Sequence, Union
@@ -57,14 +57,14 @@ def check_sizes(sizes: Sequence[int]) -> List[int]:
 
 
 class MLP(torch.nn.Sequential):
-    r"""A fully connected network (notes eq. 2.12–2.13).
+    r"""A fully connected network (Ma eq. 2.12–2.13).
 
     a^[0] = x, a^[k] = g(W^[k] a^[k−1] + b^[k]) for k = 1, …, r − 1, and
     h_θ(x) = g_out(W^[r] a^[r−1] + b^[r]), with g_out the identity by default.
 
     Args:
         sizes: (d, m_1, …, m_{r−1}, k): the input size, the hidden widths and the
-            output size. ``[d, 3, 2, 1]`` is the notes' 3-2-1 network (§3.1).
+            output size. ``[d, 3, 2, 1]`` is Ng's 3-2-1 network (Ng §3.1).
         activation: the hidden activation g: a name ("relu", "sigmoid", "tanh",
             "leaky_relu", "elu", "identity") or a cs229nn activation class; for a
             setting, ``functools.partial(cs229nn.nn.LeakyReLU, 0.2)``.
