@@ -13,9 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CITATION = re.compile(r"\beqs?\. ?\d|§ ?\d|\bAlgorithms? \d|\bClaims? \d|\bTheorem \d")
-NOTES = re.compile(r"\b(Ma|Ng)\b")
+NOTES = re.compile(r"\b(Ma|Ng|backprop notes)\b")  # the third text: "Additional notes on backpropagation"
 SOURCES = sorted([*ROOT.glob("cs229nn/**/*.py"), *ROOT.glob("docs/*.md"), ROOT / "README.md",
-                  *ROOT.glob("benchmarks/*.py")])
+                  *ROOT.glob("benchmarks/*.py"), *ROOT.glob("solutions/*/*.py")])
 
 
 def unnamed_citations(text: str):

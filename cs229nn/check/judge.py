@@ -145,7 +145,7 @@ def first_wrong_layer(
 ) -> Optional[Localization]:
     """Walk the gradients from the loss down (``places`` in that order) and find the first wrong one.
 
-    Algorithm 4 computes δ^[k] from δ^[k+1], so an error at one step spreads to
+    Ma Algorithm 4 computes δ^[k] from δ^[k+1], so an error at one step spreads to
     every gradient below it; the topmost wrong gradient whose parents are right
     is where the bug is (its ``step``). Gradients missing from ``got`` or
     ``expected`` are skipped.
