@@ -72,7 +72,7 @@ history = cs229nn.train.fit(
     test_loader=DataLoader(test, batch_size=512),
     seed=0,
 )
-plot.loss_curves(history, OUT / "loss.png")
+plot.loss_curves(history, path=OUT / "loss.png")
 rmse_dollars = (2 * history.test_loss[-1]) ** 0.5 * float(train.target_std)  # J = ½ mean squared error, standardized
 print(f"test RMSE after {epochs} epochs: ${rmse_dollars:,.0f} (the prices' own spread is ${float(train.target_std):,.0f}); curves saved to {OUT / 'loss.png'}")
 
