@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import layer_symbol, require_bias, require_float, require_same_dtype_device, shape_str
+from cs229nn.validate import remember_passing, layer_symbol, require_bias, require_float, require_same_dtype_device, shape_str
 
 IntPair = Union[int, Tuple[int, int]]
 
@@ -152,6 +152,7 @@ def conv2d_naive(
     return z if b is None else z + b[:, None, None]
 
 
+@remember_passing
 def check_conv_inputs(
     x: torch.Tensor,
     W: torch.Tensor,

@@ -5,7 +5,7 @@ from typing import Optional, Sequence, Tuple
 import torch
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import layer_symbol, require_bias, require_float, require_ndim, require_same_dtype_device, shape_str
+from cs229nn.validate import remember_passing, layer_symbol, require_bias, require_float, require_ndim, require_same_dtype_device, shape_str
 
 
 class LinearFunction(ManualFunction):
@@ -57,6 +57,7 @@ def linear_backward(
     return grad_a, grad_W, grad_b
 
 
+@remember_passing
 def check_linear_inputs(a: torch.Tensor, W: torch.Tensor, b: Optional[torch.Tensor], layer: Optional[int] = None) -> None:
     """Shapes, dtypes and devices of a linear layer's inputs, in the notes' notation."""
     W_name, b_name = layer_symbol("W", layer), layer_symbol("b", layer)

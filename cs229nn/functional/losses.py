@@ -12,12 +12,23 @@ loss, which makes the gradient both simple and numerically stable:
 * softmax cross-entropy: δ = softmax(z) − onehot(y)
 """
 
+import math
 from typing import Optional, Tuple
 
 import torch
+import torch.nn.functional as F
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import require_float, require_ndim, require_same_dtype_device, require_tensor, require_unit_interval, shape_str
+from cs229nn.validate import (
+    remember_passing,
+    require_float,
+    require_in_range,
+    require_ndim,
+    require_same_dtype_device,
+    require_tensor,
+    require_unit_interval,
+    shape_str,
+)
 
 REDUCTIONS = ("mean", "sum")
 
@@ -31,10 +42,17 @@ def check_reduction(reduction: str) -> None:
 
 
 def reduction_scale(output: torch.Tensor, reduction: str) -> float:
-    """1/n for the mean over the n examples (rows), 1 for the sum."""
-    return 1.0 / output.shape[0] if reduction == "mean" else 1.0
+    """1/n for the mean over the n examples (rows), 1 for the sum.
+
+    The mean of no examples is NaN, as torch's ``reduction="mean"`` gives on an empty batch.
+    """
+    if reduction != "mean":
+        return 1.0
+    n = output.shape[0]
+    return 1.0 / n if n else math.nan
 
 
+@remember_passing
 def check_prediction_target(pred: torch.Tensor, pred_name: str, y: torch.Tensor) -> None:
     require_float(pred, pred_name)
     require_tensor(y, "y")
@@ -125,8 +143,8 @@ class SoftmaxCrossEntropyFunction(_LossFunction):
 
     @staticmethod
     def forward(z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
-        log_p = torch.log_softmax(z, dim=1)
-        return log_p.gather(1, y.unsqueeze(1)).sum() * -reduction_scale(z, reduction)
+        # nll_loss(·, reduction="sum") is −Σ_i log_p[i, y^(i)]: one kernel for the gather and the sum.
+        return F.nll_loss(torch.log_softmax(z, dim=1), y, reduction="sum") * reduction_scale(z, reduction)
 
     @staticmethod
     def delta(z: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -140,7 +158,8 @@ class SoftmaxCrossEntropyFunction(_LossFunction):
         if not ctx.needs_input_grad[0]:
             return None, None, None
         z, y = ctx.saved_tensors
-        return SoftmaxCrossEntropyFunction.delta(z, y).mul_(grad_J * ctx.scale), None, None
+        # Out of place: under jacrev grad_J carries a batch of cotangents that δ (one per example) does not.
+        return SoftmaxCrossEntropyFunction.delta(z, y) * (grad_J * ctx.scale), None, None
 
 
 class BinaryCrossEntropyFunction(_LossFunction):
@@ -189,6 +208,14 @@ def logistic_loss(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> 
 
 def check_class_labels(z: torch.Tensor, y: torch.Tensor) -> None:
     """z must be (n, k) float logits, y (n,) integer class indices in [0, k)."""
+    check_class_label_shapes(z, y)
+    k = z.shape[1]
+    require_in_range(y, 0, k - 1, f"y must hold class indices in [0, k) = [0, {k})")
+
+
+@remember_passing
+def check_class_label_shapes(z: torch.Tensor, y: torch.Tensor) -> None:
+    """z must be (n, k) float logits, y (n,) integer class indices."""
     require_float(z, "z")
     require_ndim(z, "z", 2, "(n, k): n examples, k class scores")
     require_tensor(y, "y")
@@ -199,10 +226,6 @@ def check_class_labels(z: torch.Tensor, y: torch.Tensor) -> None:
         raise ValueError(f"y must be (n,) = ({n},), one class index per row of z, got {shape_str(y.shape)}")
     if y.device != z.device:
         raise ValueError(f"y is on {y.device} but z is on {z.device}; move both with .to(device)")
-    if n:
-        low, high = (int(v) for v in y.aminmax())
-        if low < 0 or high >= k:
-            raise ValueError(f"y must hold class indices in [0, k) = [0, {k}), got values from {low} to {high}")
 
 
 def softmax_cross_entropy(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
