@@ -35,15 +35,17 @@ def remember_passing(check: Check) -> Check:
     passed = set()
 
     @functools.wraps(check)
-    def remembered(*args) -> None:
+    def remembered(*args, **kwargs) -> None:
         try:
             key = tuple(map(_signature, args))
+            if kwargs:
+                key += tuple((name, _signature(value)) for name, value in kwargs.items())
             if key in passed:
                 return
         except TypeError:  # an unhashable argument (a list where a tensor belongs): let the check name it
-            check(*args)
+            check(*args, **kwargs)
             return
-        check(*args)
+        check(*args, **kwargs)
         if len(passed) >= _MAX_REMEMBERED:
             passed.clear()
         passed.add(key)
