@@ -86,15 +86,15 @@ def filter_gradient(
     channels swapped (so the sum over the n examples is the sum over "input
     channels"), whose filters are the error maps δ (likewise swapped), and whose
     dilation is the stride s. When the windows do not tile x̃ evenly, the last
-    rows and columns of x̃ were read by no window; they are cropped first, so the
-    output is exactly k × k (and the convolution does no work for them).
+    rows and columns of x̃ were read by no window; they are cut off first, so the
+    convolution does no work for them.
     """
     if x.shape[0] == 0:  # no examples: an empty sum
         return x.new_zeros(delta.shape[1], x.shape[1], *kernel)
     rows, cols = ((d - 1) * s + k for d, s, k in zip(delta.shape[2:], stride, kernel))  # the part of x̃ windows read
-    (ph, pw), (h, w) = padding, x.shape[2:]
-    x_read = F.pad(x, (pw, cols - pw - w, ph, rows - ph - h))  # p zeros before; after, a negative pad cuts the unread
-    return F.conv2d(x_read.transpose(0, 1), delta.transpose(0, 1), dilation=stride).transpose(0, 1)
+    x_read = x[:, :, : rows - padding[0], : cols - padding[1]]  # a view: x̃ starts p rows above x
+    per_offset = F.conv2d(x_read.transpose(0, 1), delta.transpose(0, 1), padding=padding, dilation=stride)
+    return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)  # the bottom padding's extra offsets
 
 
 class Conv2dFunction(ManualFunction):
