@@ -92,7 +92,8 @@ def filter_gradient(
     if x.shape[0] == 0:  # no examples: an empty sum
         return x.new_zeros(delta.shape[1], x.shape[1], *kernel)
     rows, cols = ((d - 1) * s + k for d, s, k in zip(delta.shape[2:], stride, kernel))  # the part of x̃ windows read
-    x_read = x[:, :, : rows - padding[0], : cols - padding[1]]  # a view: x̃ starts p rows above x
+    # a view: x̃ starts p rows above x (keep one row where the windows read nothing but padding)
+    x_read = x[:, :, : max(rows - padding[0], 1), : max(cols - padding[1], 1)]
     per_offset = F.conv2d(x_read.transpose(0, 1), delta.transpose(0, 1), padding=padding, dilation=stride)
     return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)  # the bottom padding's extra offsets
 
