@@ -14,7 +14,7 @@ three methods (its ``forward`` calls the layer's ``forward`` and then its
 :meth:`ManualFunction.apply` uses the twin whenever no ``torch.func`` transform
 is active. Under a transform, the layer itself runs. Both run the same code
 on the same ``ctx``, so the gradients are bit-identical (tested in
-``tests/test_manual_backward.py``); no layer's math is written twice.
+``tests/test_fast_path.py``); no layer's math is written twice.
 """
 
 import inspect

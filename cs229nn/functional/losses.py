@@ -165,6 +165,7 @@ class SoftmaxCrossEntropyFunction(_LossFunction):
 
     @classmethod
     def cost(cls, z: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
+        """J alone, without log softmax(z)."""
         return cls.forward(z, y, reduction)[0]
 
     @staticmethod
