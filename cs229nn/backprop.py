@@ -52,7 +52,7 @@ class Head:
     """The last layer's activation a^[r] = h(z^[r]) fused with its loss, so that δ^[r] is simple."""
 
     output: Callable[[torch.Tensor], torch.Tensor]  # h on rows (n, k)
-    loss: type  # a cs229nn.functional.losses Function with forward(z, y, reduction) and delta(z, y)
+    loss: type  # a cs229nn.functional.losses Function with cost(z, y, reduction) and delta(z, y)
     check: Callable[[torch.Tensor, torch.Tensor], None]
 
 
@@ -247,7 +247,7 @@ def backprop(net: Network, x: torch.Tensor, y: torch.Tensor, head: str = "regres
         if head == "multiclass":
             y = y.long()  # any integer dtype is accepted; gather needs int64
         result.activations[r] = spec.output(z_r)
-        result.loss = spec.loss.forward(z_r, y, reduction)
+        result.loss = spec.loss.cost(z_r, y, reduction)
         delta = spec.loss.delta(z_r, y) * reduction_scale(z_r, reduction)
         for k in range(r, 0, -1):
             result.deltas[k] = delta
@@ -295,7 +295,7 @@ def backprop_per_example(
                 a[k] = g.forward(z[k], *net.activation_params) if k < r else z[k]
             # The losses work on rows: z^[r]ᵀ is the 1×k row of example i.
             y_i = y[i : i + 1]
-            loss += spec.loss.forward(z[r].t(), y_i, "sum") * scale
+            loss += spec.loss.cost(z[r].t(), y_i, "sum") * scale
             a[r] = spec.output(z[r].t()).t()
             delta = {r: spec.loss.delta(z[r].t(), y_i).t() * scale}
             for k in range(r, 0, -1):

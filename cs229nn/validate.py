@@ -5,9 +5,92 @@ mistake is, with a message that names the tensor as the notes do ("W^[1]"), what
 was expected and what was given, instead of a broadcasting surprise later.
 """
 
-from typing import Optional, Sequence
+import functools
+from typing import Callable, Optional, Sequence, TypeVar
 
 import torch
+
+Check = TypeVar("Check", bound=Callable[..., None])
+
+# A bound on the signatures remembered per check; a training run uses a handful.
+_MAX_REMEMBERED = 1024
+
+
+def _signature(value: object) -> object:
+    """What a shape, dtype and device check can depend on: for a tensor exactly those three."""
+    if isinstance(value, torch.Tensor):
+        return (value.shape, value.dtype, value.device)
+    return (type(value), value)
+
+
+def remember_passing(check: Check) -> Check:
+    """Run ``check`` once per signature of its arguments (shapes, dtypes, devices; other values as they are).
+
+    A check of shapes, dtypes and devices gives the same verdict for the same
+    signature, so once a signature has passed, the next call with it returns at
+    once: the layer pays a dictionary look-up, not the check. A failing call is
+    never remembered, so every mistake gets its full message every time. Only
+    for checks that read no tensor *values*.
+    """
+    passed = set()
+
+    @functools.wraps(check)
+    def remembered(*args, **kwargs) -> None:
+        try:
+            key = tuple(map(_signature, args))
+            if kwargs:
+                key += tuple((name, _signature(value)) for name, value in kwargs.items())
+            if key in passed:
+                return
+        except TypeError:  # an unhashable argument (a list where a tensor belongs): let the check name it
+            check(*args, **kwargs)
+            return
+        check(*args, **kwargs)
+        if len(passed) >= _MAX_REMEMBERED:
+            passed.clear()
+        passed.add(key)
+
+    return remembered  # type: ignore[return-value]
+
+
+def underlying(t: torch.Tensor) -> torch.Tensor:
+    """The plain tensor under any ``torch.func`` wrappers (for vmap: all examples at once).
+
+    Inside a transform, reading a value (``.item()``, ``bool(t)``) is an error;
+    the plain tensor holds the same values and can be read.
+    """
+    if torch._C._are_functorch_transforms_active():
+        while torch._C._functorch.is_functorch_wrapped_tensor(t):
+            t = torch._C._functorch.get_unwrapped(t)
+    return t
+
+
+def require_in_range(t: torch.Tensor, low: float, high: float, requirement: str, hint: str = "") -> None:
+    """Every entry of ``t`` in [low, high], else a ``ValueError``.
+
+    The message is "{requirement}, got values from {min} to {max}; {hint}". On
+    the CPU the smallest and largest values are read (one ``aminmax``) and the
+    error raised at once. On a GPU reading them would wait for the GPU on every
+    call (a device-to-host copy), so the condition goes to
+    ``torch._assert_async`` instead: a device-side assert, with the requirement
+    as its message, that stops the program at the next synchronization, as
+    torch's own ``cross_entropy`` does with a label out of range. A meta tensor
+    has no values to check.
+    """
+    t = underlying(t)
+    if t.numel() == 0 or t.device.type == "meta":
+        return
+    tail = f"; {hint}" if hint else ""
+    if t.device.type != "cpu":
+        torch._assert_async(((t >= low) & (t <= high)).all(), requirement + tail)
+        return
+    smallest, largest = (v.item() for v in t.aminmax())
+    if not low <= smallest <= largest <= high:  # False for NaN, too
+        raise ValueError(f"{requirement}, got values from {_number(smallest)} to {_number(largest)}{tail}")
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
 
 
 def shape_str(shape: Sequence[int]) -> str:
@@ -65,10 +148,7 @@ def require_unit_interval(t: torch.Tensor, requirement: str, hint: str) -> None:
 
     ``requirement`` starts the message ("p must be probabilities"); ``hint`` says what to do instead.
     """
-    if t.numel() and not bool(((t >= 0) & (t <= 1)).all()):
-        raise ValueError(
-            f"{requirement} in [0, 1], got values from {float(t.min()):.4g} to {float(t.max()):.4g}; {hint}"
-        )
+    require_in_range(t, 0, 1, f"{requirement} in [0, 1]", hint)
 
 
 def layer_symbol(symbol: str, layer: Optional[int]) -> str:

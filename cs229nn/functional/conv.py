@@ -33,7 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from cs229nn.functional.function import ManualFunction
-from cs229nn.validate import layer_symbol, require_bias, require_float, require_same_dtype_device, shape_str
+from cs229nn.validate import remember_passing, layer_symbol, require_bias, require_float, require_same_dtype_device, shape_str
 
 IntPair = Union[int, Tuple[int, int]]
 
@@ -85,11 +85,17 @@ def filter_gradient(
     correlation of x̃ with δ: a convolution whose input is x̃ with batch and
     channels swapped (so the sum over the n examples is the sum over "input
     channels"), whose filters are the error maps δ (likewise swapped), and whose
-    dilation is the stride s. Its output is cropped to k × k: when the windows do
-    not tile x̃ evenly, the extra rows pair δ with pixels no window read.
+    dilation is the stride s. When the windows do not tile x̃ evenly, the last
+    rows and columns of x̃ were read by no window; they are cut off first, so the
+    convolution does no work for them.
     """
-    per_offset = F.conv2d(x.transpose(0, 1), delta.transpose(0, 1), padding=padding, dilation=stride)
-    return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)
+    if x.shape[0] == 0:  # no examples: an empty sum
+        return x.new_zeros(delta.shape[1], x.shape[1], *kernel)
+    rows, cols = ((d - 1) * s + k for d, s, k in zip(delta.shape[2:], stride, kernel))  # the part of x̃ windows read
+    # a view: x̃ starts p rows above x (keep one row where the windows read nothing but padding)
+    x_read = x[:, :, : max(rows - padding[0], 1), : max(cols - padding[1], 1)]
+    per_offset = F.conv2d(x_read.transpose(0, 1), delta.transpose(0, 1), padding=padding, dilation=stride)
+    return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)  # the bottom padding's extra offsets
 
 
 class Conv2dFunction(ManualFunction):
@@ -152,6 +158,7 @@ def conv2d_naive(
     return z if b is None else z + b[:, None, None]
 
 
+@remember_passing
 def check_conv_inputs(
     x: torch.Tensor,
     W: torch.Tensor,

@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 from cs229nn.functional.function import ManualFunction
 from cs229nn.functional.conv import IntPair, check_window_fits, pair
-from cs229nn.validate import require_float, shape_str
+from cs229nn.validate import remember_passing, require_float, shape_str
 
 
 class MaxPool2dFunction(ManualFunction):
@@ -83,6 +83,7 @@ class FlattenFunction(ManualFunction):
         return delta.reshape(ctx.a_shape)
 
 
+@remember_passing
 def check_pool_input(z: torch.Tensor, kernel_size: Optional[Tuple[int, int]] = None) -> None:
     """z must be float (n, C, H, W), at least as large as the pooling window if one is given."""
     require_float(z, "z")
