@@ -33,7 +33,7 @@ def forward_columns(X: torch.Tensor, W1: torch.Tensor, b1: torch.Tensor, W2: tor
 
     Shape: X (d, n), one example per column -> O (k, n). No loop.
     """
-    # Hint: b1 has shape (m,); as a column (m, 1) it broadcasts over the n columns, like b̃ of eq. 4.3
+    # Hint: b1 has shape (m,); as a column (m, 1) it broadcasts over the n columns, like b̃ of Ma eq. 4.3
     raise NotImplementedError('Lab 2, exercise 3 (lab02.forward_columns): compute the whole batch at once with examples as COLUMNS: Z^[1] = W^[1] X + b^[1], broadcast (Ma §4, eq. 4.2–4.3)')
 
 

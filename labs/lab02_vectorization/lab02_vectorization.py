@@ -8,9 +8,9 @@
 # check that both conventions give the same numbers, and count the network's parameters.
 #
 # **Notes.** Ma et al., "Deep Learning" notes: §2, eq. 2.9–2.11 (the two-layer network);
-# §4, eq. 4.1–4.4 (vectorization over examples: columns, the broadcast b̃ of eq. 4.3, and
-# the row-major form Z = XW + b of eq. 4.4). Ng & Katanforoosh, "Deep Learning" notes:
-# Figure 2 (size, bedrooms, zip code, wealth → price), §2 (vectorization) and §3.1
+# Ma §4, eq. 4.1–4.4 (vectorization over examples: columns, the broadcast b̃ of Ma eq. 4.3, and
+# the row-major form Z = XW + b of Ma eq. 4.4). Ng & Katanforoosh, "Deep Learning" notes:
+# Figure 2 (size, bedrooms, zip code, wealth → price), Ng §2 (vectorization) and Ng §3.1
 # (a (d, 3, 2, 1) network has 3d + 14 parameters).
 #
 # **How.** Open `exercises.py` next to this notebook and write each exercise where it
@@ -109,9 +109,9 @@ with skip_if_stub():
 #
 # Stack the examples as the columns of X ∈ ℝ^{d×n} and one product does every example:
 # Z^{[1]} = W^{[1]} X + b^{[1]} ∈ ℝ^{m×n}, with b^{[1]} broadcast over the columns (the b̃ of
-# eq. 4.3). Libraries stack examples as **rows** instead: X ∈ ℝ^{n×d}; then every matrix is
+# Ma eq. 4.3). Libraries stack examples as **rows** instead: X ∈ ℝ^{n×d}; then every matrix is
 # transposed and the products flip, Z^{[1]} = X W^{[1]} + b^{[1]} ∈ ℝ^{n×m} with W^{[1]} ∈ ℝ^{d×m}
-# (eq. 4.4).
+# (Ma eq. 4.4).
 #
 # **Exercises 3 and 4.** Write `forward_columns` and `forward_rows`.
 
@@ -154,7 +154,7 @@ if O_loop is not None and O_rows is not None:
     speedup = loop_s / rows_s
     print(f"forward over {len(X)} houses: loop {loop_s * 1e3:.1f} ms, vectorized {rows_s * 1e3:.3f} ms: vectorized is {speedup:.0f}x faster")
     fig, axes = plot.figure(size=(5, 3.5))
-    axes[0, 0].bar(["loop (eq. 2.9–2.11 per x)", "vectorized (eq. 4.4)"], [loop_s * 1e3, rows_s * 1e3], color=["C3", "C2"])
+    axes[0, 0].bar(["loop (Ma eq. 2.9–2.11 per x)", "vectorized (Ma eq. 4.4)"], [loop_s * 1e3, rows_s * 1e3], color=["C3", "C2"])
     axes[0, 0].set_yscale("log")
     axes[0, 0].set_ylabel("ms for the whole training set")
     axes[0, 0].set_title(f"{speedup:.0f}x faster, same numbers")

@@ -10,10 +10,10 @@
 # learns a curve.
 #
 # **Notes.** Ma et al., "Deep Learning" notes, §3: Claim 3.2 (∂J/∂W = ∂J/∂z · uᵀ,
-# ∂J/∂b = ∂J/∂z, eq. 3.10–3.11), Claim 3.3 (∂J/∂z = ∂J/∂a ⊙ σ'(z), eq. 3.12),
-# Claim 3.4 (∂J/∂u = Wᵀ ∂J/∂v, eq. 3.14), δ = o − y for the squared loss (eq. 3.16);
-# §4, eq. 4.4 for the row layout. Ng & Katanforoosh, "Deep Learning" notes, eq. 3.9
-# (the logistic loss) and §3.2 (its gradient a − y).
+# ∂J/∂b = ∂J/∂z, Ma eq. 3.10–3.11), Ma Claim 3.3 (∂J/∂z = ∂J/∂a ⊙ σ'(z), eq. 3.12),
+# Ma Claim 3.4 (∂J/∂u = Wᵀ ∂J/∂v, eq. 3.14), δ = o − y for the squared loss (Ma eq. 3.16);
+# Ma §4, eq. 4.4 for the row layout. Ng & Katanforoosh, "Deep Learning" notes, eq. 3.9
+# (the logistic loss) and Ng §3.2 (its gradient a − y).
 #
 # **How.** Open `exercises.py` next to this notebook and fill in each exercise where it
 # raises `NotImplementedError`. Run the cells: a cell that reaches an exercise you have
@@ -59,10 +59,10 @@ with skip_if_stub():
     print(f"z has shape {tuple(z.shape)} (expect (5, 4)); rel error against F.linear: {rel_error(z, F.linear(a, W, b)):.1e} (expect < 1e-14)")
 
 # %% [markdown]
-# ## 2. The linear layer, backward (Claims 3.2 and 3.4)
+# ## 2. The linear layer, backward (Ma Claims 3.2 and 3.4)
 #
-# Given δ = ∂J/∂z ∈ ℝ^{n×m}, Claim 3.2 gives ∂J/∂W = δ uᵀ and ∂J/∂b = δ for one
-# example, Claim 3.4 gives ∂J/∂u = Wᵀ δ. For a batch of rows the examples' terms
+# Given δ = ∂J/∂z ∈ ℝ^{n×m}, Ma Claim 3.2 gives ∂J/∂W = δ uᵀ and ∂J/∂b = δ for one
+# example, Ma Claim 3.4 gives ∂J/∂u = Wᵀ δ. For a batch of rows the examples' terms
 # add up: write each product so that the shapes come out as (n, d), (m, d) and (m,).
 #
 # **Exercise 2.** Write `LinearFunction.backward`. The cell compares it with autograd
@@ -98,7 +98,7 @@ with skip_if_stub():
 # self-check's message for the same mistake.)
 
 # %% [markdown]
-# ## 3. Activations (Claim 3.3)
+# ## 3. Activations (Ma Claim 3.3)
 #
 # An element-wise activation a = g(z) passes δ back as ∂J/∂z = ∂J/∂a ⊙ g'(z)
 # (Ma eq. 3.12). For ReLU g'(z) = 1{z ≥ 0}; at z = 0 exactly ReLU has a kink, and
@@ -187,7 +187,7 @@ with skip_if_stub():
 #
 # h(x) = W^{[2]} ReLU(W^{[1]} x + b^{[1]}) + b^{[2]} with the squared loss: composing your
 # Functions, autograd's engine calls your backwards in reverse order, which is exactly
-# Algorithm 3. First the whole network's gradients are checked at once, then it learns
+# Ma Algorithm 3. First the whole network's gradients are checked at once, then it learns
 # y = sin(3x) from 64 noisy points with plain gradient descent.
 
 # %%
@@ -275,8 +275,8 @@ record_results(
 # %% [markdown]
 # ## Summary
 #
-# * A layer's backward maps δ = ∂J/∂(output) to ∂J/∂(each input): Claim 3.2 for the
-#   weights, Claim 3.4 for the input, Claim 3.3 for an activation (Ma §3).
+# * A layer's backward maps δ = ∂J/∂(output) to ∂J/∂(each input): Ma Claim 3.2 for the
+#   weights, Ma Claim 3.4 for the input, Ma Claim 3.3 for an activation (Ma §3).
 # * The loss starts the chain: δ = o − y for the squared loss, σ(z) − y for the logistic loss.
 # * Check every backward twice: against autograd (agreement to ~1e-15 in float64) and
 #   against finite differences (~1e-8), which do not share your derivation.

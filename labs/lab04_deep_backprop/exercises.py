@@ -1,6 +1,6 @@
 """Lab 4: back-propagation for a deep network (Ma §3.3, Algorithm 4). Everything you write lives here.
 
-The network is the one of Algorithm 4: r layers, ReLU hidden units, an identity
+The network is the one of Ma Algorithm 4: r layers, ReLU hidden units, an identity
 output and the squared loss averaged over the n examples,
 
     z^[k] = a^[k−1] W^[k]ᵀ + b^[k],  a^[k] = ReLU(z^[k]) for k < r,  a^[r] = z^[r],
@@ -18,7 +18,7 @@ import torch
 
 
 def forward_pass(x: torch.Tensor, weights: Sequence[torch.Tensor], biases: Sequence[torch.Tensor]) -> Tuple[List[torch.Tensor], List[torch.Tensor]]:
-    """Exercise 1: the forward pass of Algorithm 4, storing every z^[k] and a^[k] (Ma §3.3, Algorithm 4, line 1; rows as in Ma eq. 4.4).
+    """Exercise 1: the forward pass of Ma Algorithm 4, storing every z^[k] and a^[k] (Ma §3.3, Algorithm 4, line 1; rows as in Ma eq. 4.4).
 
     Args:
         x: a^[0], (n, d).
@@ -30,7 +30,7 @@ def forward_pass(x: torch.Tensor, weights: Sequence[torch.Tensor], biases: Seque
         each z^[k], a^[k] of shape (n, m_k). ReLU on the hidden layers, identity on the last (a^[r] = z^[r]).
     """
     # Hint: loop over the layers; keep a^[k] = ReLU(z^[k]) = z^[k].clamp(min=0) except for k = r
-    raise NotImplementedError('Lab 4, exercise 1 (lab04.forward_pass): the forward pass of Algorithm 4, storing every z^[k] and a^[k] (Ma §3.3, Algorithm 4, line 1; rows as in Ma eq. 4.4)')
+    raise NotImplementedError('Lab 4, exercise 1 (lab04.forward_pass): the forward pass of Ma Algorithm 4, storing every z^[k] and a^[k] (Ma §3.3, Algorithm 4, line 1; rows as in Ma eq. 4.4)')
 
 
 def output_delta(z_r: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

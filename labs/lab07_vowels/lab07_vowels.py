@@ -7,11 +7,11 @@
 # leaves out: who is talking.
 #
 # You will write
-# 1. the softmax cross-entropy loss J = (1/n) Σ_i −log softmax(z^(i))_{y^(i)} (the backprop notes
-#    ("Additional notes on backpropagation") §1, the cross-entropy loss for softmax regression);
-# 2. its gradient δ = ∂J/∂z = (softmax(z) − onehot(y)) / n as an `autograd.Function` (the backprop
-#    notes §2, step 1: for a softmax output δ^[N] is computed directly, not by the chain rule; compare
-#    Ma §3, eq. 3.16, δ^[r] = z^[r] − y for the squared loss);
+# 1. the softmax cross-entropy loss J = (1/n) Σ_i −log softmax(z^(i))_{y^(i)} ("Additional notes on
+#    backpropagation", backprop notes §1, the cross-entropy loss for softmax regression);
+# 2. its gradient δ = ∂J/∂z = (softmax(z) − onehot(y)) / n as an `autograd.Function`
+#    (backprop notes §2, step 1: for a softmax output δ^[N] is computed directly, not by the chain
+#    rule; compare Ma §3, eq. 3.16, δ^[r] = z^[r] − y for the squared loss);
 # 3. the accuracy of a K-class classifier;
 # 4. Lobanov normalization: the formants as z-scores within each speaker.
 #
@@ -157,7 +157,7 @@ with skip_if_stub():
 # Softmax regression is a one-layer network z = W x + b: the boundary between any two classes is
 # a line (the slides: "1-layer neural networks only represent linear classifiers"). The two-layer
 # network z = W^[2] g(W^[1] x + b^[1]) + b^[2] (Ma eq. 2.11) bends it, as long as g is not linear
-# (Ma eq. 2.16–2.19: with g(z) = z the two layers collapse into one linear map). Both train with your loss (its
+# (Ma eq. 2.16–2.20: with g(z) = z the two layers collapse into one linear map). Both train with your loss (its
 # `autograd.Function`, or the library's `SoftmaxCrossEntropy` while yours is a stub) and Adam.
 
 # %%

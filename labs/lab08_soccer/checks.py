@@ -47,7 +47,7 @@ CHECKS = [
         inputs=conv_inputs(2, 3, 4, (6, 5), 3, 1),
         probe=Probe("call", "conv2d_windows", args=("x", "W", "b", "stride")),
         judge=judge_windows,
-        description="eq. 3.22 at every position against torch's F.conv2d (3 → 4 channels, 6×5 image, k = 3)",
+        description="Ng eq. 3.22 at every position against torch's F.conv2d (3 → 4 channels, 6×5 image, k = 3)",
     ),
     Check(
         name="lab08.conv2d_windows.stride2",

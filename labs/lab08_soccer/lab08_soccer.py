@@ -5,10 +5,10 @@
 # soccer ball. Logistic regression has one weight θ_i per pixel: "θ1 always looks at the top left
 # pixel of the image no matter what", so a ball where training never put one goes unseen. A
 # convolution slides one small θ ∈ R^{k×k} over the image and sums θ ⊙ window at every position
-# (eq. 3.22): the same parameters "see" every pixel.
+# (Ng eq. 3.22): the same parameters "see" every pixel.
 #
 # You will write
-# 1. eq. 3.22 literally: a convolution as a loop over the filter's positions;
+# 1. Ng eq. 3.22 literally: a convolution as a loop over the filter's positions;
 # 2. the convolution's backward pass as an `autograd.Function`: ∂J/∂x, ∂J/∂θ, ∂J/∂b from
 #    δ = ∂J/∂z, each computed by a convolution, for stride 1 and stride 2;
 #
@@ -63,11 +63,11 @@ print(f"saved {preview_soccer(path=OUT / 'examples.png')}  [{time.perf_counter()
 # looks for "a round white thing"?
 
 # %% [markdown]
-# ## Exercise 1: eq. 3.22 at every position
+# ## Exercise 1: Ng eq. 3.22 at every position
 #
 # For one filter θ ∈ R^{C_in×k×k}, the activation at the window whose top-left pixel is (s·i, s·j) is
 # z[i, j] = b + Σ_c Σ_u Σ_v θ[c, u, v] · x[c, s·i + u, s·j + v]: the notes' a = Σ_{i,j} θ_ij x_ij
-# (eq. 3.22), repeated as the window moves right and down by s pixels. Implement
+# (Ng eq. 3.22), repeated as the window moves right and down by s pixels. Implement
 # `conv2d_windows` with a loop over the output positions.
 
 # %%
@@ -211,7 +211,7 @@ print(f"results written to {OUT / 'results.json'}")
 # %% [markdown]
 # ## Summary
 #
-# * A convolution is eq. 3.22 repeated at every position with the same θ; its backward pass is
+# * A convolution is Ng eq. 3.22 repeated at every position with the same θ; its backward pass is
 #   again convolutions: ∂J/∂θ correlates the input with δ (a shared weight collects the gradient
 #   of every position), ∂J/∂x is a transposed convolution of δ with θ.
 # * Trained on balls in one region, logistic regression (12 289 parameters) reaches ≈ 87 % there and

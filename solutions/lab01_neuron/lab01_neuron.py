@@ -8,8 +8,8 @@
 #
 # **Notes.** Ng & Katanforoosh, "Deep Learning" notes, §1 and Figure 1 (the housing
 # "kink", f(x) = max(ax + b, 0), unnumbered there); Ma et al., "Deep Learning" notes,
-# §2, eq. 2.1 (h_θ(x) = max(wx + b, 0), the same neuron), §1, eq. 1.1–1.3 (the squared
-# loss and gradient descent) and §3, eq. 3.3 (the chain rule).
+# Ma §2, eq. 2.1 (h_θ(x) = max(wx + b, 0), the same neuron), Ma §1, eq. 1.1–1.3 (the squared
+# loss and gradient descent) and Ma §3, eq. 3.3 (the chain rule).
 #
 # **How.** Open `exercises.py` next to this notebook and write each exercise where it
 # raises `NotImplementedError`. A cell that reaches an exercise you have not written yet

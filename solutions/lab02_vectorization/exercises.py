@@ -40,7 +40,7 @@ def forward_columns(X: torch.Tensor, W1: torch.Tensor, b1: torch.Tensor, W2: tor
     Shape: X (d, n), one example per column -> O (k, n). No loop.
     """
     # BEGIN SOLUTION
-    # HINT: b1 has shape (m,); as a column (m, 1) it broadcasts over the n columns, like b̃ of eq. 4.3
+    # HINT: b1 has shape (m,); as a column (m, 1) it broadcasts over the n columns, like b̃ of Ma eq. 4.3
     Z1 = W1 @ X + b1[:, None]
     return W2 @ torch.clamp(Z1, min=0) + b2[:, None]
     # END SOLUTION

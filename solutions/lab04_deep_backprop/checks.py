@@ -21,13 +21,13 @@ def network_inputs(generator: torch.Generator, n: int = 7, widths: Sequence[int]
     biases = [draw(m) for m in widths[1:]]
     x, y = draw(n, widths[0]), draw(n, widths[-1])
     zs, activations = reference_forward(x, weights, biases)
-    deltas = [draw(n, m) for m in widths[1:]]  # any δ^[k]: Claim 3.2 is linear in δ
+    deltas = [draw(n, m) for m in widths[1:]]  # any δ^[k]: Ma Claim 3.2 is linear in δ
     return {"x": x, "y": y, "weights": weights, "biases": biases, "zs": zs, "activations": activations,
             "z_r": zs[-1], "deltas": deltas, "delta_r": deltas[-1]}
 
 
 def reference_forward(x: torch.Tensor, weights: Sequence[torch.Tensor], biases: Sequence[torch.Tensor]):
-    """torch's F.linear and F.relu: the zs and activations Algorithm 4 stores."""
+    """torch's F.linear and F.relu: the zs and activations Ma Algorithm 4 stores."""
     zs, activations = [], [x]
     for k, (W, b) in enumerate(zip(weights, biases), start=1):
         zs.append(F.linear(activations[-1], W, b))

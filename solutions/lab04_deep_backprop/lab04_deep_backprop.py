@@ -13,13 +13,13 @@
 # %% [markdown]
 # # Lab 4: back-propagation for deep networks
 #
-# You write Algorithm 4 of Ma et al.'s notes (Ma §3.3, "Back-propagation for multi-layer neural
+# You write Ma et al.'s Algorithm 4 (Ma §3.3, "Back-propagation for multi-layer neural
 # networks") from scratch, for a network of any depth r, with plain tensor operations:
 #
-# 1. the forward pass that stores every z^[k] and a^[k] (Algorithm 4, line 1);
+# 1. the forward pass that stores every z^[k] and a^[k] (Ma Algorithm 4, line 1);
 # 2. δ^[r] = ∂J/∂z^[r] of the squared loss (Ma eq. 3.16);
-# 3. the recursion δ^[k] = (W^[k+1]ᵀ δ^[k+1]) ⊙ ReLU′(z^[k]) (Algorithm 4, line 7; Claims 3.3 and 3.4);
-# 4. the parameter gradients ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ, ∂J/∂b^[k] = δ^[k] (line 8; Claim 3.2, eq. 3.10–3.11).
+# 3. the recursion δ^[k] = (W^[k+1]ᵀ δ^[k+1]) ⊙ ReLU′(z^[k]) (Ma Algorithm 4, line 7; Claims 3.3 and 3.4);
+# 4. the parameter gradients ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ, ∂J/∂b^[k] = δ^[k] (line 8; Ma Claim 3.2, eq. 3.10–3.11).
 #
 # Every δ^[k] is then checked against PyTorch's autograd, read off the graph with `retain_grad` on
 # each z^[k]. Finally you measure Ma's Theorem 3.1 (§3): the gradient costs about as much as the
@@ -97,7 +97,7 @@ autograd_grads = [p.grad for p in model.parameters()]  # W^[1], b^[1], W^[2], �
 print(f"J = {J_autograd.item():.6f}; autograd kept δ^[1..{r}] of shapes", [tuple(d.shape) for d in autograd_deltas])
 
 # %% [markdown]
-# ## Exercise 1: the forward pass (Algorithm 4, line 1)
+# ## Exercise 1: the forward pass (Ma Algorithm 4, line 1)
 #
 # Open `exercises.py` and implement `forward_pass(x, weights, biases)`: return the lists
 # `zs = [z^[1], …, z^[r]]` and `activations = [a^[0] = x, a^[1], …, a^[r]]`, with ReLU on the hidden
@@ -113,7 +113,7 @@ with skip_if_stub():
     assert len(activations) == r + 1 and torch.equal(activations[0], x), "activations must be [a^[0] = x, a^[1], …, a^[r]]"
 
 # %% [markdown]
-# **Question.** Algorithm 4 keeps every z^[k] *and* a^[k] in memory until the backward pass is done.
+# **Question.** Ma Algorithm 4 keeps every z^[k] *and* a^[k] in memory until the backward pass is done.
 # How does that memory grow with the depth r and the batch size n? Which of the two lists could
 # you drop and recompute cheaply for ReLU?
 
@@ -133,9 +133,9 @@ with skip_if_stub():
 # still converge with the same learning rate α? What does the 1/n buy when you change the batch size?
 
 # %% [markdown]
-# ## Exercise 3: the δ recursion (Algorithm 4, line 7)
+# ## Exercise 3: the δ recursion (Ma Algorithm 4, line 7)
 #
-# Claim 3.4 gives ∂J/∂a^[k] = W^[k+1]ᵀ δ^[k+1] and Claim 3.3 gives
+# Ma Claim 3.4 gives ∂J/∂a^[k] = W^[k+1]ᵀ δ^[k+1] and Claim 3.3 gives
 # δ^[k] = ∂J/∂a^[k] ⊙ ReLU′(z^[k]). For rows this is δ^[k] = (δ^[k+1] W^[k+1]) ⊙ 1{z^[k] > 0}.
 # Implement `backward_deltas(zs, weights, delta_r)`, returning [δ^[1], …, δ^[r]].
 # Each δ^[k] is compared with the `z.grad` that autograd kept.
@@ -148,9 +148,9 @@ with skip_if_stub():
     print("(expect < 1e-10 everywhere, typically 1e-16 to 1e-13; a missing ReLU′ gives errors near 1)")
 
 # %% [markdown]
-# ## Exercise 4: the parameter gradients (Algorithm 4, line 8)
+# ## Exercise 4: the parameter gradients (Ma Algorithm 4, line 8)
 #
-# Claim 3.2 (eq. 3.10–3.11): ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ and ∂J/∂b^[k] = δ^[k] for one example;
+# Ma Claim 3.2 (eq. 3.10–3.11): ∂J/∂W^[k] = δ^[k] a^[k−1]ᵀ and ∂J/∂b^[k] = δ^[k] for one example;
 # J's gradient is the sum over the rows of those per-example terms (the 1/n is already inside δ).
 # Implement `parameter_gradients(activations, deltas)`, returning the gradients in the order of
 # `model.parameters()`: W^[1], b^[1], W^[2], …
@@ -164,15 +164,15 @@ with skip_if_stub():
     print("(expect < 1e-10 everywhere)")
 
 # %% [markdown]
-# ## Algorithm 4 end to end
+# ## Ma Algorithm 4 end to end
 #
 # Each exercise above started from autograd's values of the steps before it. Now chain your four
-# functions, as Algorithm 4 does: your forward pass, your δ^[r], your recursion, your gradients.
+# functions, as Ma Algorithm 4 does: your forward pass, your δ^[r], your recursion, your gradients.
 # Compare every δ^[k] and every gradient with autograd once more. These are the numbers the lab records.
 
 # %%
 def algorithm4(x, y, weights, biases):
-    """Algorithm 4 with your four functions: (J, [δ^[1], …, δ^[r]], [∂J/∂W^[1], ∂J/∂b^[1], …])."""
+    """Ma Algorithm 4 with your four functions: (J, [δ^[1], …, δ^[r]], [∂J/∂W^[1], ∂J/∂b^[1], …])."""
     zs, activations = exercises.forward_pass(x, weights, biases)
     deltas = exercises.backward_deltas(zs, weights, exercises.output_delta(zs[-1], y))
     J = 0.5 * ((zs[-1] - y) ** 2).sum(1).mean()
@@ -227,10 +227,10 @@ with skip_if_stub():
     print("saved", OUT / "training.png")
 
 # %% [markdown]
-# ## Theorem 3.1: the backward pass costs about as much as the forward pass
+# ## Ma Theorem 3.1: the backward pass costs about as much as the forward pass
 #
 # Ma's Theorem 3.1 (informally): if a circuit of size N computes J, then ∇J can be computed by a
-# circuit of size O(N). Count it for Algorithm 4. `FlopCounterMode` records the floating-point
+# circuit of size O(N). Count it for Ma Algorithm 4. `FlopCounterMode` records the floating-point
 # operations of every matrix product (2·n·m·d for (n, d) @ (d, m)); elementwise operations are too
 # cheap to count. Per layer the forward pass does one product, a^[k−1] W^[k]ᵀ. The backward pass
 # does δ^[k]ᵀ a^[k−1] and, for k > 1, δ^[k] W^[k]. With r layers of the same size the ratio is
@@ -316,7 +316,7 @@ if flop_table:
     print(f"backward / forward FLOPs at r = {rs[-1]}: {flop_ratio:.3f}")
 
 # %% [markdown]
-# **Question.** Autograd's backward does exactly as many FLOPs as yours: like Algorithm 4, it never
+# **Question.** Autograd's backward does exactly as many FLOPs as yours: like Ma Algorithm 4, it never
 # computes δ^[1] W^[1] = ∂J/∂x. How does it know that nothing needs ∂J/∂x? When *would* you want
 # ∂J/∂x? (Think of an image you would like to change so that the network says "soccer ball".)
 
@@ -354,12 +354,12 @@ record_results(
 # %% [markdown]
 # ## Summary
 #
-# * Algorithm 4 is three small pieces: a forward pass that stores z^[k] and a^[k], one recursion
-#   for δ^[k] = ∂J/∂z^[k] (Claims 3.3 and 3.4), and one outer product per layer for the parameters
-#   (Claim 3.2). With examples in rows each piece is a single matrix product.
+# * Ma Algorithm 4 is three small pieces: a forward pass that stores z^[k] and a^[k], one recursion
+#   for δ^[k] = ∂J/∂z^[k] (Ma Claims 3.3 and 3.4), and one outer product per layer for the parameters
+#   (Ma Claim 3.2). With examples in rows each piece is a single matrix product.
 # * Every δ^[k] matches autograd's `z.grad` to rounding error (1e-16 to 1e-13 relative in float64).
 # * The backward pass needs about twice the forward pass's FLOPs, (2r − 1)/r, and both grow linearly
-#   with depth. That is Theorem 3.1 measured: the gradient costs a constant factor of the loss.
+#   with depth. That is Ma Theorem 3.1 measured: the gradient costs a constant factor of the loss.
 #
 # ## Exercises (no checks)
 #
@@ -368,5 +368,5 @@ record_results(
 #    (divided by n), as the δ recipe of the backpropagation notes says.
 # 3. Time both passes with `torch.utils.benchmark.Timer` for r = 1 … 32. Does the wall-clock ratio
 #    follow the FLOP ratio? What else costs time besides matrix products?
-# 4. Algorithm 4 as written needs memory for all z^[k] and a^[k]. Read about gradient checkpointing
+# 4. Ma Algorithm 4 as written needs memory for all z^[k] and a^[k]. Read about gradient checkpointing
 #    (`torch.utils.checkpoint`). How many FLOPs does it add if you keep only every √r-th layer?

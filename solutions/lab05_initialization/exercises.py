@@ -39,7 +39,7 @@ def xavier_normal(fan_in: int, fan_out: int, generator: Optional[torch.Generator
 
     Returns:
         W^[ℓ] of shape (fan_out, fan_in), entries independent N(0, σ²) with σ² = 2 / (fan_in + fan_out).
-        Mind that eq. 3.13 gives the *variance*; ``torch.randn`` draws N(0, 1).
+        Mind that Ng eq. 3.13 gives the *variance*; ``torch.randn`` draws N(0, 1).
     """
     # BEGIN SOLUTION
     # HINT: scale standard normal draws by σ = sqrt(2 / (fan_in + fan_out))

@@ -357,4 +357,4 @@ record_results(
 #    predict the ReLU + N(0, 1) curve from it and overlay the prediction on the plot.
 # 3. Track the std of δ^[ℓ] (the backward pass, Lab 4) across depth for each initialization.
 #    Which initialization keeps *it* flat, and is it the same one as for the activations?
-# 4. Xavier's uniform variant draws from U(−a, a). Which a gives the variance of eq. 3.13?
+# 4. Xavier's uniform variant draws from U(−a, a). Which a gives the variance of Ng eq. 3.13?

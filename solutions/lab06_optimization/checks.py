@@ -72,7 +72,7 @@ def sampler_problems(inputs: dict, batches) -> list:
     sorted_rows = batches.sort(dim=1).values
     repeats = int((sorted_rows[:, 1:] == sorted_rows[:, :-1]).any(dim=1).sum())
     if repeats:
-        return [f"{repeats} of {T} batches hold an index twice: Algorithm 2 samples without replacement"]
+        return [f"{repeats} of {T} batches hold an index twice: Ma Algorithm 2 samples without replacement"]
     found = []
     counts = torch.bincount(batches.flatten(), minlength=n).double()
     expected = T * B / n

@@ -24,7 +24,7 @@ CHECKS = [
     hidden("torch_first_step", public.step_inputs(shape=(3, 7), first_step=True), public.MOMENTUM_STEP,
            public.judge_first_momentum_step, "from v = 0, one step equals torch.optim.SGD(lr=α(1 − β), momentum=β)"),
     hidden("single_examples", public.sampler_inputs(n=12, B=1, num_batches=3000), public.SAMPLER, public.judge_sampler,
-           "B = 1 (Algorithm 1's draws): uniform over 12 examples"),
+           "B = 1 (Ma Algorithm 1's draws): uniform over 12 examples"),
     hidden("whole_set", public.sampler_inputs(n=6, B=6, num_batches=50), public.SAMPLER, public.judge_sampler,
            "B = n: every batch is the whole training set"),
 ]

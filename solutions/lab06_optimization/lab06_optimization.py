@@ -140,7 +140,7 @@ with skip_if_stub():
 # %% [markdown]
 # ## Exercise 3: the mini-batch sampler (Ma Algorithm 2)
 #
-# Every step of Algorithm 2 samples B examples j_1, …, j_B *without* replacement from {1, …, n}
+# Every step of Ma Algorithm 2 samples B examples j_1, …, j_B *without* replacement from {1, …, n}
 # (0-based here). Each step draws independently, so an example can come up in two batches of one
 # "epoch" and not at all in another. Implement `sample_minibatches(n, B, num_batches, generator)`.
 # Draw only from `generator`, so that a seed fixes the whole run.
@@ -342,7 +342,7 @@ record_results(
 #   small and closed part of the gap between train and test cost.
 # * Ng's momentum v := βv + (1 − β)g, W := W − αv is torch's SGD with lr = α(1 − β) and momentum β:
 #   the same trajectory, not just a similar one.
-# * Algorithm 2 draws each batch independently and without replacement. Per example seen, small
+# * Ma Algorithm 2 draws each batch independently and without replacement. Per example seen, small
 #   batches make more progress than full gradient descent; per update, the full gradient does.
 #
 # ## Exercises (no checks)
