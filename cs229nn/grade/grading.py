@@ -124,6 +124,7 @@ def grade_submission(
     limits: Limits = Limits(),
     jobs: int = 2,
     as_student: Optional[bool] = None,
+    python: Optional[str] = None,
 ) -> SubmissionGrade:
     """Grade every lab of ``solutions`` (or those numbered in ``labs``) on ``submission`` (folder or zip)."""
     start = time.perf_counter()
@@ -131,7 +132,7 @@ def grade_submission(
     references = reference_labs(Path(solutions), list(labs) if labs else None)
     located = locate(Path(submission), references)
     notes = list(located.notes)
-    with Sandbox(limits, as_student=as_student) as sandbox:
+    with Sandbox(limits, as_student=as_student, python=python) as sandbox:
         if sandbox.account is not None:
             notes.extend(n for n in [protect(Path(solutions))] if n)
 

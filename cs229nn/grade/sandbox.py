@@ -36,7 +36,8 @@ import cs229nn
 
 STUDENT_USER = "cs229nn-student"
 _PR_SET_CHILD_SUBREAPER = 36
-_BOOT = "import sys; sys.path.insert(0, sys.argv[1]); from cs229nn.grade.child import main; main(sys.argv[2])"
+# sys.path of the child: the private package copy first, then (with another interpreter) this one's site-packages.
+_BOOT = "import sys; sys.path[:0] = [sys.argv[1]]; sys.path += sys.argv[3:]; from cs229nn.grade.child import main; main(sys.argv[2])"
 
 
 @dataclass(frozen=True)
@@ -115,11 +116,11 @@ def _unreachable(account: Account, paths: Sequence[Path]) -> Optional[Path]:
     return None
 
 
-def interpreter_paths() -> List[Path]:
-    """What the child needs to read: the interpreter, the standard library, torch."""
+def _site_packages() -> List[str]:
+    """Where this interpreter finds torch and the other dependencies (for a child run by another one)."""
     import torch
 
-    return [Path(os.path.realpath(sys.executable)), Path(os.__file__).parent, Path(torch.__file__).parent]
+    return [str(Path(torch.__file__).parent.parent)]
 
 
 def protect(path: Path) -> Optional[str]:
@@ -165,23 +166,31 @@ def _children() -> Set[int]:
 class Sandbox:
     """Runs children for one grading session; use as a context manager (it removes its folders)."""
 
-    def __init__(self, limits: Limits = Limits(), account: Optional[Account] = None, as_student: Optional[bool] = None) -> None:
-        """``as_student``: None runs student code as :data:`STUDENT_USER` when root; False as this user."""
+    def __init__(self, limits: Limits = Limits(), as_student: Optional[bool] = None, python: Optional[str] = None) -> None:
+        """``as_student``: None runs student code as :data:`STUDENT_USER` when root, False as this user.
+
+        ``python``: the child's interpreter (default: this one). Another Python of the
+        same version gets this one's site-packages appended to its path: for a grader
+        whose own interpreter the unprivileged user cannot reach (under /root).
+        """
         self.limits = limits
-        self.account = account if account is not None else (student_account() if as_student is not False else None)
-        blocked = self.account and _unreachable(self.account, interpreter_paths())
+        self.account = student_account() if as_student is not False else None
+        self.python = python or sys.executable
+        self.site = _site_packages() if python else []
+        needed = [Path(os.path.realpath(self.python)), *(Path(p) for p in self.site or _site_packages())]
+        blocked = self.account and _unreachable(self.account, needed)
         if blocked:
             raise IsolationError(
                 f"running as root, student code must run as {self.account.name}, who cannot read {blocked} "
-                f"(needed to run {sys.executable}); make the interpreter readable by other users, or grade as root "
-                "without that protection with --same-user (docs/grading.md)"
+                f"(needed to run {self.python}); make it readable by other users, pass --child-python with a "
+                "system Python of the same version, or grade without user isolation with --same-user (docs/grading.md)"
             )
         self.root = Path(tempfile.mkdtemp(prefix="cs229nn-grade-"))
         os.chmod(self.root, 0o711)  # children may pass through to their own folder, not list the others
         self.logs = self.root / "logs"
         self.logs.mkdir(mode=0o700)
         self.package = self.root / "lib"
-        shutil.copytree(Path(cs229nn.__file__).parent, self.package / "cs229nn", ignore=shutil.ignore_patterns("*.pyc", "__pycache__"))
+        shutil.copytree(Path(cs229nn.__file__).parent, self.package / "cs229nn")  # with __pycache__: no recompiling
         for folder, _, _ in os.walk(self.package):
             os.chmod(folder, 0o755)
         self._known_children = _children()
@@ -224,7 +233,7 @@ class Sandbox:
         start = time.perf_counter()
         with open(log_path, "wb") as log, self._lock:
             child = subprocess.Popen(
-                [sys.executable, "-I", "-c", _BOOT, str(self.package), str(folder)],
+                [self.python, "-I", "-c", _BOOT, str(self.package), str(folder), *self.site],
                 cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True, close_fds=True, umask=0o077, **identity,
             )
