@@ -12,6 +12,7 @@ outputs and what it says about the student's code, is a claim to be checked.
 import json
 import os
 import stat
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
@@ -136,7 +137,9 @@ def read_outputs(folder: Path, count: int) -> Dict[str, Any]:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_OUTPUT_BYTES:
             raise ProtocolError("the child's results are not a regular file of reasonable size")
         try:
-            raw = torch.load(handle, weights_only=True, map_location="cpu")
+            with warnings.catch_warnings():  # a forged file's pickle protocol is refused below, not warned about
+                warnings.simplefilter("ignore")
+                raw = torch.load(handle, weights_only=True, map_location="cpu")
         except Exception as error:  # anything but plain data: a pickle trick, a truncated file
             raise ProtocolError(f"the child's results are not plain data ({type(error).__name__})") from None
     if type(raw) is not dict or type(raw.get("records")) is not list:
