@@ -19,7 +19,7 @@ from cs229nn.grade.batch import exercise_points
 from cs229nn.lab.runner import PASSED
 from cs229nn.plot import figure
 
-NUMBER = re.compile(r"(?<![\w^])[-+]?\d+(\.\d+)?(e[-+]?\d+)?")
+NUMBER = re.compile(r"(?<![\w^[])[-+]?\d+(\.\d+)?(e[-+]?\d+)?")
 
 
 def diagnosis(message: str) -> str:
