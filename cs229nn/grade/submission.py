@@ -71,7 +71,7 @@ def _zip_files(path: Path) -> Iterator[Tuple[str, bytes]]:
         for info in archive.infolist()[:MAX_FILES]:
             name = info.filename
             link = stat.S_ISLNK(info.external_attr >> 16)
-            if info.is_dir() or link or not name.endswith(".py") or info.file_size > MAX_FILE_BYTES or name.startswith("__MACOSX/"):
+            if info.is_dir() or link or not name.endswith(".py") or name.startswith("__MACOSX/"):
                 continue
             parts = Path(name).parts
             if name.startswith("/") or ".." in parts:
