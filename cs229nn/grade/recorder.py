@@ -61,6 +61,12 @@ class OpLog(TorchDispatchMode):
         super().__init__()
         self.recorder = recorder
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # Nothing in the child is compiled; wrapping __torch_dispatch__ in dynamo's "disable"
+        # would import torch._dynamo and sympy on the first op: about 1.5 CPU s per child.
+        return False
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         if self.recorder.active:

@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Set
+from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
 import cs229nn
 
@@ -134,33 +134,30 @@ def protect(path: Path) -> Optional[str]:
     return f"made {path} private (mode {mode & 0o700:o}, was {mode:o}) so that student code cannot read it"
 
 
-def _user_processes(uid: int) -> int:
-    """How many tasks (threads included: RLIMIT_NPROC counts them) ``uid`` runs now."""
-    count = 0
+def _proc(name: str) -> Iterator[Tuple[int, str]]:
+    """(pid, text of /proc/<pid>/<name>) for every process still there."""
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                status = Path(entry.path, "status").read_text()
+                yield int(entry.name), Path(entry.path, name).read_text()
             except OSError:
                 continue
-            fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-            if int(fields.get("Uid", "-1").split()[0]) == uid:
-                count += int(fields.get("Threads", "1"))
+
+
+def _user_processes(uid: int) -> int:
+    """How many tasks (threads included: RLIMIT_NPROC counts them) ``uid`` runs now."""
+    count = 0
+    for _, status in _proc("status"):
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if int(fields.get("Uid", "-1").split()[0]) == uid:
+            count += int(fields.get("Threads", "1"))
     return count
 
 
 def _children() -> Set[int]:
-    """Pids whose parent is this process."""
-    me, found = os.getpid(), set()
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                stat_line = Path(entry.path, "stat").read_text()
-            except OSError:
-                continue
-            if int(stat_line.rpartition(")")[2].split()[1]) == me:
-                found.add(int(entry.name))
-    return found
+    """Pids whose parent is this process (the field after the command name in /proc/<pid>/stat)."""
+    me = os.getpid()
+    return {pid for pid, line in _proc("stat") if int(line.rpartition(")")[2].split()[1]) == me}
 
 
 class Sandbox:

@@ -10,7 +10,7 @@ import textwrap
 from typing import Callable, Dict, NamedTuple
 
 HEADER = '"""Lab 90: a submission."""\nimport torch\n'
-STUB_FUNCTION = '''
+SQUARE = '''
 class SquareFunction(torch.autograd.Function):
     @staticmethod
     def forward(x):
@@ -23,8 +23,16 @@ class SquareFunction(torch.autograd.Function):
     @staticmethod
     def backward(ctx, delta):
         (x,) = ctx.saved_tensors
-        return torch.zeros_like(x)
+{body}
 '''
+
+
+def square(*lines: str) -> str:
+    """SquareFunction with ``lines`` as the rest of its backward."""
+    return SQUARE.format(body="\n".join(" " * 8 + line for line in lines))
+
+
+STUB_FUNCTION = square("return torch.zeros_like(x)")
 ZEROS = "\ndef moments(x):\n    return torch.zeros(x.shape[1], dtype=x.dtype), torch.zeros(x.shape[1], dtype=x.dtype)\n" + STUB_FUNCTION
 
 
@@ -220,45 +228,19 @@ def fork_bomb(c: Context):
 
 
 def autograd_inside_backward(c: Context):
-    return _module(ZEROS.split("\nclass")[0], """
-        class SquareFunction(torch.autograd.Function):
-            @staticmethod
-            def forward(x):
-                return x * x
-
-            @staticmethod
-            def setup_context(ctx, inputs, output):
-                ctx.save_for_backward(inputs[0])
-
-            @staticmethod
-            def backward(ctx, delta):
-                (x,) = ctx.saved_tensors
-                with torch.enable_grad():
-                    leaf = x.detach().requires_grad_()
-                    return getattr(torch, "auto" + "grad").grad(leaf * leaf, leaf, delta)[0]
-        """)
+    return _module(ZEROS.split("\nclass")[0], square(
+        "with torch.enable_grad():",
+        "    leaf = x.detach().requires_grad_()",
+        '    return getattr(torch, "auto" + "grad").grad(leaf * leaf, leaf, delta)[0]',
+    ))
 
 
 def cs229nn_functions_in_backward(c: Context):
-    return _module(ZEROS.split("\nclass")[0], """
-        import cs229nn.functional as F
-
-        class SquareFunction(torch.autograd.Function):
-            @staticmethod
-            def forward(x):
-                return x * x
-
-            @staticmethod
-            def setup_context(ctx, inputs, output):
-                ctx.save_for_backward(inputs[0])
-
-            @staticmethod
-            def backward(ctx, delta):
-                (x,) = ctx.saved_tensors
-                # 2 x ⊙ δ as ∂J/∂a of a one-unit linear layer with W = [[2]], by cs229nn's own helper
-                two = torch.full((1, 1), 2.0, dtype=x.dtype)
-                return F.linear_backward((x * delta).reshape(-1, 1), None, two, (True, False, False))[0].reshape(x.shape)
-        """)
+    return _module(ZEROS.split("\nclass")[0], "import cs229nn.functional as F\n", square(
+        "# 2 x ⊙ δ as ∂J/∂a of a one-unit linear layer with W = [[2]], by cs229nn's own helper",
+        "two = torch.full((1, 1), 2.0, dtype=x.dtype)",
+        "return F.linear_backward((x * delta).reshape(-1, 1), None, two, (True, False, False))[0].reshape(x.shape)",
+    ))
 
 
 def mutate_the_inputs(c: Context):
