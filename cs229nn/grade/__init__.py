@@ -9,5 +9,5 @@
 * :mod:`~cs229nn.grade.recorder` (child) and :mod:`~cs229nn.grade.scan` (parent) gather the
   evidence that a manual backward used autograd or cs229nn;
 * :mod:`~cs229nn.grade.results` writes Gradescope's ``results.json``; :mod:`~cs229nn.grade.bundle`
-  the autograder zip; :mod:`~cs229nn.grade.batch` and :mod:`~cs229nn.grade.report` grade a class.
+  the autograder zip; :mod:`~cs229nn.grade.batch` and :mod:`~cs229nn.grade.classreport` grade a class.
 """

@@ -21,7 +21,7 @@ from cs229nn.grade import results
 from cs229nn.grade.cli import add_grading_options, limits
 from cs229nn.grade.grading import grade_submission, new_seed
 from cs229nn.grade.references import reference_labs
-from cs229nn.grade.sandbox import IsolationError, Limits
+from cs229nn.grade.sandbox import IsolationError, Limits, Sandbox
 from cs229nn.lab.loader import LabError
 
 
@@ -44,7 +44,8 @@ def grade_one(path: Path, options: Dict[str, Any]) -> Dict[str, Any]:
 def grade_all(folder: Path, solutions: Path, jobs: int = 2, seed: Optional[int] = None, limits: Limits = Limits(),
               as_student: Optional[bool] = None, python: Optional[str] = None, labs: Optional[List[int]] = None) -> List[Dict[str, Any]]:
     """Every submission of ``folder``, ``jobs`` at a time; one seed for the run."""
-    reference_labs(Path(solutions), labs)  # refuse a bad solutions folder before starting workers
+    reference_labs(Path(solutions), labs)  # refuse a bad solutions folder or an impossible isolation before starting workers
+    Sandbox(limits, as_student=as_student, python=python).close()
     options = {"solutions": Path(solutions), "labs": labs, "seed": new_seed() if seed is None else seed,
                "limits": limits, "as_student": as_student, "python": python}
     paths = submissions(folder)

@@ -8,6 +8,7 @@ reason. A Function exercise whose backward reaches autograd or cs229nn scores 0
 whatever its values, with the evidence (the child's and the static scan's).
 """
 
+import os
 import secrets
 import shutil
 import time
@@ -135,6 +136,8 @@ def grade_submission(
     with Sandbox(limits, as_student=as_student, python=python) as sandbox:
         if sandbox.account is not None:
             notes.extend(n for n in [protect(Path(solutions))] if n)
+        elif os.geteuid() == 0:
+            notes.append("student code ran as root (--same-user): no user isolation, no process limit (docs/grading.md)")
 
         def one(lab: ReferenceLab) -> LabGrade:
             missing = f"{lab.expected} was not found in the submission: it scores 0 (expected {lab.expected}, as in labs/)"
