@@ -23,7 +23,7 @@ def test_grade_all_writes_a_gradebook_and_a_class_report(tmp_path, capsys):
         ("5", "5", "3", "2"), ("3", "5", "3", "0"), ("0", "5", "0", "0")]
     page = (tmp_path / "class.html").read_text()
     assert page.count("data:image/png;base64,") == 2
-    assert "times #" in page and "not implemented yet: Lab #, exercise #" in page
+    assert "∂J/∂x wrong: relative error #" in page and "not implemented yet: Lab #, exercise #" in page
     assert "graded 3 submissions" in capsys.readouterr().out
 
 

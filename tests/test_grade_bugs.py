@@ -32,7 +32,7 @@ BUGS = [
     Mutant("lab03_backprop", "delta.sum(0)\n", "delta\n", "lab03.LinearFunction", ("∂J/∂b has shape (5, 4); it must be (4,)",)),
     Mutant("lab03_backprop", "delta.T @ a", "a.T @ delta", "lab03.LinearFunction", ("∂J/∂W has shape (3, 4); it must be (4, 3): transposed?",)),
     Mutant("lab03_backprop", "return delta @ W,", "return -delta @ W,", "lab03.LinearFunction", ("∂J/∂a wrong", "wrong sign")),
-    Mutant("lab03_backprop", "delta.T @ a", "delta.T @ a / a.shape[0]", "lab03.LinearFunction", ("∂J/∂W wrong", "times 0.2")),
+    Mutant("lab03_backprop", "delta.T @ a", "delta.T @ a / a.shape[0]", "lab03.LinearFunction", ("∂J/∂W wrong", "0.2")),
     Mutant("lab03_backprop", LINEAR_BACKWARD, "return torch.autograd.grad(a @ W.T, (a, W), delta) + (delta.sum(0),)", "lab03.LinearFunction",
            (DELEGATION, "torch.autograd.grad", "autograd's engine ran", "without autograd's graph")),
     Mutant("lab03_backprop", LINEAR_BACKWARD,
@@ -44,7 +44,7 @@ BUGS = [
            "lab03.LinearFunction", (DELEGATION, "cs229nn's cs229nn.functional.linear.linear_backward ran", "line")),
     Mutant("lab90_tiny", "((x - mean) ** 2).mean(0)", "x.var(0)", "lab90.moments", ("variance: variance wrong",), kept=1.5),
     Mutant("lab90_tiny", "mean = x.mean(0)", "mean = x.mean(1, keepdim=True)", "lab90.moments", ("mean has shape (5, 1); it must be (3,)",)),
-    Mutant("lab90_tiny", "2 * x * delta", "x * delta", "lab90.SquareFunction", ("∂J/∂x wrong", "times 0.5")),
+    Mutant("lab90_tiny", "2 * x * delta", "x * delta", "lab90.SquareFunction", ("∂J/∂x wrong", "0.5")),
     Mutant("lab90_tiny", "2 * x * delta", "2 * x", "lab90.SquareFunction", ("∂J/∂x wrong",)),
     Mutant("lab90_tiny", "return 2 * x * delta", "return 2 * x * delta, None", "lab90.SquareFunction", ("backward returned 2 values",)),
 ]
