@@ -1,6 +1,7 @@
 """grade-all: a folder of submissions graded in parallel workers, a gradebook CSV and the class report."""
 
 import csv
+import shutil
 
 from cs229nn.grade.batch import main as grade_all_main
 from cs229nn.grade.classreport import common_diagnoses, diagnosis, render
@@ -8,14 +9,15 @@ from gradelab import ISOLATION, TINY, TINY_LAB, reference, stub, write_submissio
 
 
 def test_grade_all_writes_a_gradebook_and_a_class_report(tmp_path, capsys):
-    folder = tmp_path / "submissions"
+    solutions, folder = tmp_path / "solutions", tmp_path / "submissions"
+    shutil.copytree(TINY, solutions)  # as root the grader makes its solutions private: not the repository's
     good, empty = reference(TINY, TINY_LAB), stub(TINY, TINY_LAB)
     write_submission(folder / "ada", {f"{TINY_LAB}/exercises.py": good})
     write_submission(folder / "bob", {f"{TINY_LAB}/exercises.py": good.replace("2 * x * delta", "x * delta")})
     write_submission(folder / "cy", {f"{TINY_LAB}/exercises.py": empty})
     (folder / "notes.txt").write_text("not a submission")
     options = ["--same-user"] if ISOLATION.get("as_student") is False else [f"--child-python={ISOLATION['python']}"] if ISOLATION.get("python") else []
-    status = grade_all_main([str(folder), "--solutions", str(TINY), "--jobs", "2", "--out", str(tmp_path / "grades.csv"), "--report", str(tmp_path / "class.html"), "--seed", "3", *options])
+    status = grade_all_main([str(folder), "--solutions", str(solutions), "--jobs", "2", "--out", str(tmp_path / "grades.csv"), "--report", str(tmp_path / "class.html"), "--seed", "3", *options])
     assert status == 0
     rows = list(csv.DictReader(open(tmp_path / "grades.csv")))
     assert [r["submission"] for r in rows] == ["ada", "bob", "cy"]
