@@ -83,7 +83,7 @@ def test_a_record_is_judged_by_the_check_never_by_what_the_child_says(tiny):
     right = {"out": inputs["x"] ** 2, "raw_count": 1, "grad:x": 2 * inputs["x"] * inputs["upstream"]}
     clean = scan("", [])
     assert judge_record(check, inputs, protocol.record(right), "", clean).status == PASSED
-    wrong = protocol.record({**right, "grad:x": torch.zeros(5, 3, dtype=torch.float64)}, notes=["all checks passed"])
+    wrong = protocol.record({**right, "grad:x": torch.zeros(5, 3, dtype=torch.float64), "verdict": "all checks passed"})
     assert judge_record(check, inputs, wrong, "", clean).status == FAILED
     delegated = judge_record(check, inputs, protocol.record(right, evidence=["autograd's engine ran"]), "", clean)
     assert delegated.earned == 0 and delegated.message.startswith(DELEGATION)
@@ -214,3 +214,14 @@ def test_a_run_that_could_not_grade_still_has_valid_results(tmp_path):
     results.write(results.failure("no submission"), tmp_path / "r.json")
     jsonschema.validate(json.loads((tmp_path / "r.json").read_text()), json.loads(results.SCHEMA.read_text()))
     assert oct((tmp_path / "r.json").stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_child_without_results_is_explained():
+    from cs229nn.grade.sandbox import ChildRun, Limits
+
+    limits = Limits(wall_s=9)
+    assert "ran past the 9 s time limit" in ChildRun(-9, True, 9.1, "").why_no_result(limits)
+    assert "killed by SIGKILL" in ChildRun(-9, False, 1.0, "").why_no_result(limits)
+    assert "killed by SIGXCPU" in ChildRun(-24, False, 1.0, "").why_no_result(limits)
+    exited = ChildRun(0, False, 1.0, "loading\nbye now\n").why_no_result(limits)
+    assert exited == "no result: the process running your code exited (status 0) before this check finished bye now"

@@ -55,9 +55,9 @@ def read_job(folder: Path) -> tuple:
 
 
 def record(outputs: Optional[Dict[str, Any]] = None, error: Optional[str] = None, stub: Optional[str] = None,
-           evidence: Sequence[str] = (), notes: Sequence[str] = ()) -> Dict[str, Any]:
-    """What the child reports for one check: the probe's outputs, or the error it raised."""
-    return {"outputs": outputs, "error": error, "stub": stub, "evidence": list(evidence), "notes": list(notes)}
+           evidence: Sequence[str] = ()) -> Dict[str, Any]:
+    """What the child reports for one check: the probe's outputs or the error it raised, and delegation evidence."""
+    return {"outputs": outputs, "error": error, "stub": stub, "evidence": list(evidence)}
 
 
 def _text(value: Any, what: str) -> str:
@@ -108,7 +108,6 @@ def _plain_record(raw: Any, index: int) -> Dict[str, Any]:
         None if error is None else _text(error, f"{what}: error"),
         None if stub is None else _text(stub, f"{what}: stub"),
         _texts(raw.get("evidence", []), f"{what}: evidence"),
-        _texts(raw.get("notes", []), f"{what}: notes"),
     )
 
 

@@ -73,7 +73,10 @@ class ChildRun:
         if self.timed_out:
             return f"no result: your code ran past the {limits.wall_s:g} s time limit (an endless loop?) and was stopped"
         if self.returncode < 0:
-            name = signal.Signals(-self.returncode).name if -self.returncode in signal.Signals._value2member_map_ else str(-self.returncode)
+            try:
+                name = signal.Signals(-self.returncode).name
+            except ValueError:
+                name = f"signal {-self.returncode}"
             return f"no result: the process running your code was killed by {name} (CPU, memory or file-size limit?)"
         last = self.log_tail.strip().splitlines()[-1:] or [""]
         return f"no result: the process running your code exited (status {self.returncode}) before this check finished {last[0][:200]}".rstrip()
