@@ -224,4 +224,5 @@ def test_a_child_without_results_is_explained():
     assert "killed by SIGKILL" in ChildRun(-9, False, 1.0, "").why_no_result(limits)
     assert "killed by SIGXCPU" in ChildRun(-24, False, 1.0, "").why_no_result(limits)
     exited = ChildRun(0, False, 1.0, "loading\nbye now\n").why_no_result(limits)
-    assert exited == "no result: the process running your code exited (status 0) before this check finished bye now"
+    assert exited == "no result: the process running your code exited (status 0) before this check finished (its last output: bye now)"
+    assert ChildRun(3, False, 1.0, "").why_no_result(limits).endswith("(status 3) before this check finished")

@@ -78,8 +78,9 @@ class ChildRun:
             except ValueError:
                 name = f"signal {-self.returncode}"
             return f"no result: the process running your code was killed by {name} (CPU, memory or file-size limit?)"
-        last = self.log_tail.strip().splitlines()[-1:] or [""]
-        return f"no result: the process running your code exited (status {self.returncode}) before this check finished {last[0][:200]}".rstrip()
+        last = (self.log_tail.strip().splitlines() or [""])[-1][:200]
+        said = f" (its last output: {last})" if last else ""
+        return f"no result: the process running your code exited (status {self.returncode}) before this check finished{said}"
 
 
 def student_account() -> Optional[Account]:
