@@ -103,16 +103,26 @@ def test_flat_zip_upload_is_matched_by_the_lab_named_inside(solutions, tmp_path)
             assert all(r.earned == 0 and f"{name}/exercises.py was not found" in r.message for r in lab.results)
 
 
-def test_grade_command_writes_results_and_a_summary(solutions, tmp_path, capsys):
-    folder = write_submission(tmp_path / "sub", {f"{TINY_LAB}/exercises.py": stub(solutions, TINY_LAB).replace("raise NotImplementedError", "return x.mean(0), x.var(0, unbiased=False)  #", 1)})
+def test_grade_command_writes_results_and_a_summary_and_keeps_the_checks_done_before_a_crash(solutions, tmp_path, capsys):
+    """moments is written; SquareFunction's backward kills its own process: the check run before still counts.
+
+    The public checks run first (moments.values, SquareFunction.backward), then the hidden ones, so
+    moments' hidden float32 check comes after the crash and scores 0 with the reason.
+
+    Kills: a child that writes its results only at the end, a parent that drops them when the child dies.
+    """
+    source = stub(solutions, TINY_LAB).replace("raise NotImplementedError", "return x.mean(0), x.var(0, unbiased=False)  #", 1)
+    head, _, tail = source.rpartition("raise NotImplementedError")
+    folder = write_submission(tmp_path / "sub", {f"{TINY_LAB}/exercises.py": head + "import os, signal; os.kill(os.getpid(), signal.SIGKILL)  #" + tail})
     options = ["--same-user"] if ISOLATION.get("as_student") is False else [f"--child-python={ISOLATION['python']}"] if ISOLATION.get("python") else []
     status = grade_main([str(folder), "--solutions", str(solutions), "--lab", "90", "--seed", "5", "--results", str(tmp_path / "r.json"), *options])
     assert status == 0
     document = json.loads((tmp_path / "r.json").read_text())
     jsonschema.validate(document, SCHEMA)
-    assert document["score"] == 3  # moments written (2 + 1 hidden points); SquareFunction still a stub
+    assert [t["score"] for t in document["tests"]] == [2, 0, 0, 0]
+    assert all("killed by SIGKILL" in t["output"] for t in document["tests"][1:])
     out = capsys.readouterr().out
-    assert "lab90_tiny: 3/5 points, 2 of 4 checks passed" in out and "seed 5" in out
+    assert "lab90_tiny: 2/5 points, 1 of 4 checks passed" in out and "seed 5" in out
 
 
 def test_grade_command_user_errors_are_one_line_and_still_leave_results(solutions, tmp_path, capsys):
