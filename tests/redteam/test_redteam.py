@@ -42,7 +42,6 @@ def attacked(tmp_path_factory):
     try:
         solutions, submission, markers = shared / "solutions", shared / "submission", shared / "markers"
         markers.mkdir(parents=True)
-        os.chmod(markers, 0o777)
         results_path = tmp_path_factory.mktemp("results") / "results.json"
         context = Context(str(results_path), str(solutions), str(markers))
         names = {}
@@ -60,6 +59,7 @@ def attacked(tmp_path_factory):
             (submission / "lab40_backprop" / "exercises.py").write_text(source)
             names["cs229nn_function_as_the_answer"] = 40
         _world_readable(shared)
+        os.chmod(markers, 0o777)  # any attack that gets further than it should can leave its mark
         options = ["--same-user"] if ISOLATION.get("as_student") is False else [f"--child-python={ISOLATION['python']}"] if ISOLATION.get("python") else []
         status = grade_main([str(submission), "--solutions", str(solutions), "--results", str(results_path), "--seed", "11", "--timeout", "20", "--jobs", "2", *options])
         assert status == 0
