@@ -22,6 +22,8 @@ COMMANDS = {
     "data": ("cs229nn.datasets.cli", "list, verify, render and preview the datasets"),
     "assign": ("cs229nn.lab.assign", "write the student labs (labs/) from the reference solutions (solutions/)"),
     "check": ("cs229nn.lab.cli", "run a lab's public checks on its exercises.py: the self-check"),
+    "grade": ("cs229nn.grade.cli", "grade a submission in isolated child processes; Gradescope results.json and autograder bundle"),
+    "grade-all": ("cs229nn.grade.batch", "grade a folder of submissions in parallel: gradebook CSV and class report"),
     "soccer": ("cs229nn.experiments.soccer", "logistic regression vs a conv net on soccer balls: parameter sharing (Ng §3.3.2)"),
 }
 
