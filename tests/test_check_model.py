@@ -147,6 +147,19 @@ def test_tolerances_are_tight_enough_to_fail_a_slightly_wrong_backward():
     assert [r.name for r in report32.failures] == ["W"]
 
 
+def test_the_absolute_escape_hatch_grows_with_the_gradients_magnitude():
+    """Kills: the absolute limit not scaled by max(1, max |expected|).
+
+    A right float64 gradient with entries near 1e4 carries rounding of about 1e4 · 1e-16 = 1e-12
+    on every entry, so where the true value is 0 its relative error is large and its absolute
+    error can pass 1e-12: only the scaled limit (1e-12 · 1e4) tells that noise from a mistake.
+    """
+    limit = TOLERANCES[("manual", torch.float64)]
+    expected = torch.tensor([1e4, 0.0], dtype=torch.float64)
+    assert limit.accepts(expected + torch.tensor([0.0, 5e-12], dtype=torch.float64), expected)[0]
+    assert not limit.accepts(expected + torch.tensor([0.0, 1e-6], dtype=torch.float64), expected)[0]
+
+
 def test_the_grader_parent_judges_what_the_child_collected_without_student_code():
     import pickle
 

@@ -34,7 +34,9 @@ class Sub(torch.Tensor):
 def test_plain_tensors_numbers_and_strings_pass_and_the_rest_is_refused_per_record(tmp_path):
     good = protocol.record({"out": torch.ones(2, dtype=torch.float64), "raw_count": 1, "note": "x" * 5000})
     bad = [protocol.record({"out": torch.nn.Parameter(torch.ones(2))}), protocol.record({"out": torch.ones(2, requires_grad=True)}),
-           protocol.record({"out": torch.ones(2).to_sparse()})]
+           protocol.record({"out": torch.ones(2).to_sparse()}),
+           # a subclass without autograd history: only the exact-type check refuses it (kills isinstance there)
+           protocol.record({"out": torch.nn.Parameter(torch.ones(2), requires_grad=False)})]
     report = _forge(tmp_path, [good, *bad])
     first = report["records"][0]["outputs"]
     assert type(first["out"]) is torch.Tensor and first["raw_count"] == 1 and len(first["note"]) == protocol.MAX_TEXT

@@ -131,6 +131,18 @@ def test_partial_credit_and_problem_messages():
     assert Verdict.ok().passed and not Verdict.wrong("no").passed
 
 
+def test_a_tensor_subclass_is_refused_even_with_the_right_numbers():
+    """Kills: isinstance(got, torch.Tensor) for type(got) is torch.Tensor (a subclass's
+    ``__torch_function__`` could make any comparison with the reference come out equal)."""
+
+    class Sub(torch.Tensor):
+        pass
+
+    right = torch.ones(2, dtype=torch.float64)
+    assert problem("a", right.clone().as_subclass(Sub), right) == "a: expected a torch.Tensor, got Sub"
+    assert problem("∂J/∂z", torch.nn.Parameter(right.clone()), right) == "∂J/∂z: expected a torch.Tensor, got Parameter"
+
+
 def test_check_declaration_errors():
     probe = Probe("call", "f")
     with pytest.raises(ValueError, match="exercise must look like"):

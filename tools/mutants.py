@@ -49,6 +49,10 @@ ACTIVATIONS = ("tests/test_functional_activations.py", "tests/test_manual_backwa
 LOSSES = ("tests/test_functional_losses.py", "tests/test_manual_backward.py")
 CONV = ("tests/test_conv.py",)
 POOL = ("tests/test_pooling.py",)
+CHECK = ("tests/test_check.py", "tests/test_check_model.py", "tests/test_check_catalogue.py")
+CATALOGUE = ("tests/test_check_catalogue.py", "tests/test_check.py", "tests/test_check_model.py")
+LAB_JUDGE = ("tests/test_lab_framework.py", "tests/test_grade_units.py")
+GRADE_PARENT = ("tests/test_grade_units.py",)
 BACKPROP = ("tests/test_backprop.py", "tests/test_claims.py")
 CLAIMS_FIRST = ("tests/test_claims.py", "tests/test_backprop.py")
 # The split tests only: the copy is not a git checkout, which some dataset-repair messages depend on.
@@ -68,7 +72,7 @@ MUTANTS: List[Mutant] = [
     m("linear: ∂J/∂A with the wrong sign", "cs229nn/functional/linear.py",
       "grad_a = delta.mm(W) if needed[0]", "grad_a = -delta.mm(W) if needed[0]", *LINEAR),
     m("linear: ∂J/∂W = δᵀ A with A's rows shuffled", "cs229nn/functional/linear.py",
-      "grad_W = delta.t().mm(a) if needed[1]", "grad_W = delta.t().mm(a.flip(0)) if needed[1]", *LINEAR),
+      "grad_W = a.t().mm(delta).t() if needed[1]", "grad_W = a.flip(0).t().mm(delta).t() if needed[1]", *LINEAR),
     m("linear: ∂J/∂b averaged instead of summed", "cs229nn/functional/linear.py",
       "grad_b = delta.sum(0) if needed[2]", "grad_b = delta.mean(0) if needed[2]", *LINEAR),
     m("linear: needs_input_grad ignored, ∂J/∂A computed for the input x too (wasted FLOPs)", "cs229nn/functional/linear.py",
@@ -100,7 +104,7 @@ MUTANTS: List[Mutant] = [
     m("logistic loss: δ = σ(z) − y written z − y", "cs229nn/functional/losses.py",
       "return torch.sigmoid(z) - y", "return z - y", *LOSSES),
     m("softmax cross-entropy: one-hot not subtracted", "cs229nn/functional/losses.py",
-      "return probabilities.scatter_add_(1, y.unsqueeze(1), torch.full_like(z[:, :1], -1.0))",
+      "return probabilities.scatter_add_(1, y.unsqueeze(1), torch.full_like(log_p[:, :1], -1.0))",
       "return probabilities", *LOSSES),
     m("mean reduction: backward not divided by n", "cs229nn/functional/losses.py",
       "delta = SquaredLossFunction.delta(o, y) * (grad_J * ctx.scale)", "delta = SquaredLossFunction.delta(o, y) * grad_J", *LOSSES),
@@ -118,6 +122,9 @@ MUTANTS: List[Mutant] = [
       "padded = [s + 2 * p for s, p in zip(size, padding)]", "padded = [s + p for s, p in zip(size, padding)]", *CONV),
     m("max pool: δ scattered, not added, where windows overlap", "cs229nn/functional/pooling.py",
       ".scatter_add_(2, where.flatten(2), delta.flatten(2))", ".scatter_(2, where.flatten(2), delta.flatten(2))", *POOL),
+    m("remembered checks: dtype left out of the signature", "cs229nn/validate.py",
+      "return (value.shape, value.dtype, value.device)", "return (value.shape, value.device)",
+      "tests/test_fast_path.py", "tests/test_bad_input_api.py"),
     # ── Algorithm 4 from scratch ───────────────────────────────────────────────────────────
     m("backprop.forward: hidden activation also on the output layer", "cs229nn/backprop.py",
       "a = g.forward(z, *net.activation_params) if k < net.depth else z", "a = g.forward(z, *net.activation_params)",
@@ -137,19 +144,37 @@ MUTANTS: List[Mutant] = [
       "weight_grads[k] += delta[k].mm(a[k - 1].t())", "weight_grads[k] = delta[k].mm(a[k - 1].t())",
       *BACKPROP),
     # ── the gradient checker ───────────────────────────────────────────────────────────────
-    m("check: one-sided difference divided by 2h", "cs229nn/check.py",
+    m("check: one-sided difference divided by 2h", "cs229nn/check/numeric.py",
       "flat[i] = original - h\n                minus = objective()", "flat[i] = original\n                minus = objective()",
-      "tests/test_check.py"),
-    m("check: rel_error without the denominator's |y|", "cs229nn/check.py",
-      "(x.abs() + y.abs()).clamp_min(1e-8)", "x.abs().clamp_min(1e-8)", "tests/test_check.py"),
-    m("check: float64 manual tolerance loosened to float32's", "cs229nn/check.py",
+      *CHECK),
+    m("check: rel_error without the denominator's |y|", "cs229nn/check/metrics.py",
+      "(x.abs() + y.abs()).clamp_min(1e-8)", "x.abs().clamp_min(1e-8)", *CHECK),
+    m("check: float64 manual tolerance loosened to float32's", "cs229nn/check/metrics.py",
       "(\"manual\", torch.float64): Tolerance(rel=1e-10, abs=1e-12)", "(\"manual\", torch.float64): Tolerance(rel=1e-4, abs=1e-6)",
-      "tests/test_check.py"),
-    m("check: input not restored after its perturbation", "cs229nn/check.py",
-      "flat[i] = original\n                flat_grad[i]", "flat_grad[i]", "tests/test_check.py"),
-    m("check: sign of the gradient not diagnosed", "cs229nn/check.py",
-      "return \"your gradient has the wrong sign\"", "return \"no simple pattern (transpose, sign or scale) explains the difference\"",
-      "tests/test_check.py"),
+      *CHECK),
+    m("check: input not restored after its perturbation", "cs229nn/check/numeric.py",
+      "flat[i] = original\n                flat_grad[i]", "flat_grad[i]", *CHECK),
+    m("check: sign of the gradient not diagnosed", "cs229nn/check/catalogue.py",
+      "return {} if c is not None and _near(c, -1) else None", "return None", *CATALOGUE),
+    m("check: the ½ of the squared loss not named by the diagnosis", "cs229nn/check/catalogue.py",
+      "if ctx.op != \"squared_loss\" or c is None", "if ctx.op != \"squared\" or c is None", *CATALOGUE),
+    m("check: absolute escape hatch not scaled by max |expected|", "cs229nn/check/metrics.py",
+      "return rel <= self.rel or err <= self.abs * scale, rel, err", "return rel <= self.rel or err <= self.abs, rel, err",
+      *CHECK),
+    # ── lab judges, the grader's parent side, the student version of the labs ──────────────
+    m("lab judge: raw_gradient_problems skips the count check", "cs229nn/lab/judge.py",
+      "    if count != len(keys):\n        return [f\"backward returned",
+      "    if False:\n        return [f\"backward returned", *LAB_JUDGE),
+    m("lab judge: a tensor subclass accepted as a tensor", "cs229nn/lab/judge.py",
+      "    if type(got) is not torch.Tensor:\n        return f\"{symbol}: expected a torch.Tensor",
+      "    if not isinstance(got, torch.Tensor):\n        return f\"{symbol}: expected a torch.Tensor", *LAB_JUDGE),
+    m("grader: the parent accepts tensor subclasses (and parameters) from the child", "cs229nn/grade/protocol.py",
+      "    if type(value) is not torch.Tensor:\n        raise ProtocolError",
+      "    if not isinstance(value, torch.Tensor):\n        raise ProtocolError", *GRADE_PARENT),
+    m("grader: the parent accepts tensors that carry autograd history", "cs229nn/grade/protocol.py",
+      "    if value.requires_grad or value.grad_fn is not None:", "    if value.grad_fn is not None:", *GRADE_PARENT),
+    m("assign: hidden_checks.py copied to labs/", "cs229nn/lab/assign.py",
+      "            if path.name in SOLUTION_ONLY:\n                continue\n", "", "tests/test_assign.py"),
     # ── optimizers and initialization ──────────────────────────────────────────────────────
     m("SGD: L2 step (1 − αλ/2)W", "cs229nn/optim.py",
       "p.grad.add(p, alpha=group[\"weight_decay\"])", "p.grad.add(p, alpha=group[\"weight_decay\"] / 2)",
@@ -170,7 +195,8 @@ MUTANTS: List[Mutant] = [
     m("initialize_: biases left as they were by default", "cs229nn/init.py",
       "bias: Optional[float] = 0.0,", "bias: Optional[float] = None,", "tests/test_claims.py", "tests/test_init.py"),
     m("fans: receptive field ignored for filters", "cs229nn/init.py",
-      "return tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field", "return tensor.shape[1], tensor.shape[0]",
+      "fan_in, fan_out = tensor.shape[1] * receptive_field, tensor.shape[0] * receptive_field",
+      "fan_in, fan_out = tensor.shape[1], tensor.shape[0]",
       "tests/test_claims.py", "tests/test_init.py"),
     # ── sampling and data splits ───────────────────────────────────────────────────────────
     m("Ma Algorithm 2: batch drawn with replacement", "cs229nn/sampling.py",
