@@ -156,6 +156,8 @@ def test_uploads_are_matched_by_folder_then_by_the_lab_named_inside(tmp_path):
     found = locate(flat, labs)
     assert found.origins[90] == "exercises-2.py"
     assert found.notes == [f"exercises.py was not graded: that lab was already submitted; submit the files as in labs/ ({TINY_LAB}/exercises.py)"]
+    handed_in = write_submission(tmp_path / "whole", {f"{TINY_LAB}/exercises.py": "x = 1\n", f"{TINY_LAB}/{TINY_LAB}.py": "# the lab script\n"})
+    assert locate(handed_in, labs).notes == []  # the lab's own script comes with the folder: not a stray file
     os.symlink(TINY / TINY_LAB / "exercises.py", tmp_path / "linked.py")
     linked = tmp_path / "linked"
     linked.mkdir()
