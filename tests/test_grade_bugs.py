@@ -43,7 +43,7 @@ BUGS = [
            "lab03.LinearFunction", (DELEGATION, "with autograd turned on", "autograd's engine ran")),
     Mutant("lab03_backprop", LINEAR_BACKWARD, "from cs229nn.functional.linear import linear_backward\n        return linear_backward(delta, a, W)",
            "lab03.LinearFunction", (DELEGATION, "cs229nn's cs229nn.functional.linear.linear_backward ran", "line")),
-    Mutant("lab01_neuron", "return (delta * x).sum(), delta.sum()", "return delta.sum(), (delta * x).sum()", "lab01.neuron_gradients", ("∂J/∂w wrong", "∂J/∂b wrong"), kept=1.0),
+    Mutant("lab01_neuron", "return (delta * x).sum(), delta.sum()", "return delta.sum(), (delta * x).sum()", "lab01.neuron_gradients", ("(∂J/∂w, ∂J/∂b) are swapped",), kept=1.0),
     Mutant("lab02_vectorization", "return torch.clamp(X @ W1 + b1, min=0) @ W2 + b2", "return (torch.clamp(X @ W1 + b1, min=0) @ W2 + b2).T",
            "lab02.forward_rows", ("it is the transpose of the right value",)),
     Mutant("lab04_deep_backprop", "(deltas[0] @ weights[k]) * (zs[k - 1] > 0).to(zs[k - 1].dtype)", "deltas[0] @ weights[k]",
