@@ -74,7 +74,7 @@ class _LossFunction(ManualFunction):
 
     @classmethod
     def cost(cls, prediction: torch.Tensor, y: torch.Tensor, reduction: str) -> torch.Tensor:
-        """J alone, without a graph (layer-by-layer backprop, Algorithm 4, calls it)."""
+        """J alone, without a graph (layer-by-layer backprop, Ma Algorithm 4, calls it)."""
         return cls.forward(prediction, y, reduction)
 
     @staticmethod
