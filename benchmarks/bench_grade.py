@@ -5,8 +5,8 @@ costs one child process, mostly its ``import torch``; ``--jobs`` children run at
 once. grade-all's 20 submissions run 2 at a time, each grading its labs in turn.
 On a shared machine the wall-clock time is mostly other people's work, so the
 CPU seconds of the children and of this process are printed too: on 2 idle cores
-the run takes about max(CPU seconds ÷ 2, the longest lab). Until the course's
-labs exist, ``--replicate N`` grades N copies of each lab (a child per copy).
+the run takes about max(CPU seconds ÷ 2, the longest lab). ``--replicate N``
+grades N copies of each lab (a child per copy), to project a longer course.
 
     python benchmarks/bench_grade.py [--solutions solutions] [--jobs 2] [--submissions 20] [--replicate 1] [--same-user]
 """
@@ -35,7 +35,7 @@ def main() -> int:
     parser.add_argument("--solutions", type=Path, default=Path("solutions"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--submissions", type=int, default=20)
-    parser.add_argument("--replicate", type=int, default=1, help="grade N copies of every lab (projection for labs to come)")
+    parser.add_argument("--replicate", type=int, default=1, help="grade N copies of every lab (projection for a longer course)")
     parser.add_argument("--same-user", action="store_true", help="run student code as this user even as root")
     parser.add_argument("--child-python", help="the child's interpreter (as root, when ours is unreachable)")
     args = parser.parse_args()

@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 from cs229nn.grade import results
-from cs229nn.grade.cli import main as grade_main
+from cs229nn.cli import main as cli_main
 from cs229nn.grade.grading import grade_submission
 from cs229nn.grade.references import reference_labs
 from cs229nn.lab.runner import NOT_IMPLEMENTED, PASSED
@@ -115,7 +115,7 @@ def test_grade_command_writes_results_and_a_summary_and_keeps_the_checks_done_be
     head, _, tail = source.rpartition("raise NotImplementedError")
     folder = write_submission(tmp_path / "sub", {f"{TINY_LAB}/exercises.py": head + "import os, signal; os.kill(os.getpid(), signal.SIGKILL)  #" + tail})
     options = ["--same-user"] if ISOLATION.get("as_student") is False else [f"--child-python={ISOLATION['python']}"] if ISOLATION.get("python") else []
-    status = grade_main([str(folder), "--solutions", str(solutions), "--lab", "90", "--seed", "5", "--results", str(tmp_path / "r.json"), *options])
+    status = cli_main(["grade", str(folder), "--solutions", str(solutions), "--lab", "90", "--seed", "5", "--results", str(tmp_path / "r.json"), *options])
     assert status == 0
     document = json.loads((tmp_path / "r.json").read_text())
     jsonschema.validate(document, SCHEMA)
@@ -126,12 +126,18 @@ def test_grade_command_writes_results_and_a_summary_and_keeps_the_checks_done_be
 
 
 def test_grade_command_user_errors_are_one_line_and_still_leave_results(solutions, tmp_path, capsys):
-    status = grade_main([str(tmp_path / "nothing"), "--solutions", str(solutions), "--results", str(tmp_path / "r.json")])
+    """Through the one place that catches usage errors (cs229nn.cli.main): one line, exit 2, and for Gradescope a results file."""
+    status = cli_main(["grade", str(tmp_path / "nothing"), "--solutions", str(solutions), "--results", str(tmp_path / "r.json")])
     assert status == 2
     err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "neither a folder nor a zip" in err
+    assert err.count("\n") == 0 and err.startswith("cs229nn grade: error: ") and "neither a folder nor a zip" in err
     document = json.loads((tmp_path / "r.json").read_text())
     jsonschema.validate(document, SCHEMA)
     assert document["score"] == 0 and "not graded" in document["output"]
-    assert grade_main([str(tmp_path), "--solutions", str(tmp_path)]) == 2
+    assert cli_main(["grade", str(tmp_path), "--solutions", str(tmp_path)]) == 2
     assert "holds no lab folder" in capsys.readouterr().err
+    for bad, said in [(["--jobs", "0"], "--jobs 0: give at least 1"), (["--timeout", "-1"], "--timeout -1"),
+                      (["--results", str(tmp_path)], "is a folder"), ([], "give a SUBMISSION")]:
+        assert cli_main(["grade", *([] if not bad else [str(tmp_path)]), *bad]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err, err

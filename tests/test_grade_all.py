@@ -3,6 +3,7 @@
 import csv
 import shutil
 
+from cs229nn.cli import main as cli_main
 from cs229nn.grade.batch import main as grade_all_main
 from cs229nn.grade.classreport import common_diagnoses, diagnosis, render
 from gradelab import ISOLATION, TINY, TINY_LAB, reference, stub, write_submission
@@ -25,7 +26,7 @@ def test_grade_all_writes_a_gradebook_and_a_class_report(tmp_path, capsys):
         ("5", "5", "3", "2"), ("3", "5", "3", "0"), ("0", "5", "0", "0")]
     page = (tmp_path / "class.html").read_text()
     assert page.count("data:image/png;base64,") == 2
-    assert "∂J/∂x wrong: relative error #" in page and "not implemented yet: Lab #, exercise #" in page
+    assert "∂J/∂x is # × the right one: a constant factor is off" in page and "not implemented yet: Lab #, exercise #" in page
     assert "graded 3 submissions" in capsys.readouterr().out
 
 
@@ -35,3 +36,14 @@ def test_class_report_masks_numbers_and_escapes_what_students_chose():
                                                        "message": "<script>alert(1)</script>"}]}]
     assert common_diagnoses(graded) == [("lab90.moments", "<script>alert(#)</script>", 1)]
     assert "<script>" not in render(graded)
+
+
+def test_grade_all_usage_errors_are_one_line_before_any_grading(tmp_path, capsys):
+    """Through cs229nn.cli.main, the one place that catches usage errors: one line, exit 2, nothing written."""
+    (tmp_path / "subs").mkdir()
+    for args, said in [([str(tmp_path / "none")], "is not a folder"), ([str(tmp_path / "subs"), "--out", str(tmp_path)], "--out"),
+                       ([str(tmp_path / "subs"), "--jobs", "0"], "--jobs 0"), ([str(tmp_path / "subs"), "--solutions", str(tmp_path / "subs")], "holds no lab")]:
+        assert cli_main(["grade-all", *args]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("cs229nn grade-all: error: ") and said in err, err
+    assert not (tmp_path / "grades.csv").exists()

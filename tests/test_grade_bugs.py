@@ -24,15 +24,16 @@ class Mutant(NamedTuple):
     exercise: Optional[str]  # the exercise that loses points; None: a correct variant, full marks
     words: Tuple[str, ...] = ()  # in the feedback of that exercise
     kept: float = 0.0  # points of that exercise that remain (partial credit)
+    also: Tuple[str, ...] = ()  # exercises that call the buggy one, and so lose points too
 
 
 LINEAR_BACKWARD = "return delta @ W, delta.T @ a, delta.sum(0)"
 BUGS = [
     Mutant("lab03_backprop", "return a @ W.T + b\n    # END SOLUTION", "return a @ W.T\n    # END SOLUTION", "lab03.linear_forward", ("z wrong",)),
-    Mutant("lab03_backprop", "delta.sum(0)\n", "delta\n", "lab03.LinearFunction", ("∂J/∂b has shape (5, 4); it must be (4,)",)),
-    Mutant("lab03_backprop", "delta.T @ a", "a.T @ delta", "lab03.LinearFunction", ("∂J/∂W has shape (3, 4); it must be (4, 3): transposed?",)),
-    Mutant("lab03_backprop", "return delta @ W,", "return -delta @ W,", "lab03.LinearFunction", ("∂J/∂a wrong", "wrong sign")),
-    Mutant("lab03_backprop", "delta.T @ a", "delta.T @ a / a.shape[0]", "lab03.LinearFunction", ("∂J/∂W wrong", "0.2")),
+    Mutant("lab03_backprop", "delta.sum(0)\n", "delta\n", "lab03.LinearFunction", ("∂J/∂b has shape (5, 4) = (n, m); it must be (m,) = (4,): sum δ over the examples",)),
+    Mutant("lab03_backprop", "delta.T @ a", "a.T @ delta", "lab03.LinearFunction", ("∂J/∂W is the transpose of the right gradient (shape (3, 4); it must be (4, 3))",)),
+    Mutant("lab03_backprop", "return delta @ W,", "return -delta @ W,", "lab03.LinearFunction", ("∂J/∂a has the wrong sign",)),
+    Mutant("lab03_backprop", "delta.T @ a", "delta.T @ a / a.shape[0]", "lab03.LinearFunction", ("∂J/∂W is 1/n = 1/5 of the right one",), kept=1.0),
     Mutant("lab03_backprop", LINEAR_BACKWARD, "return torch.autograd.grad(a @ W.T, (a, W), delta) + (delta.sum(0),)", "lab03.LinearFunction",
            (DELEGATION, "torch.autograd.grad", "autograd's engine ran", "without autograd's graph")),
     Mutant("lab03_backprop", LINEAR_BACKWARD,
@@ -42,9 +43,20 @@ BUGS = [
            "lab03.LinearFunction", (DELEGATION, "with autograd turned on", "autograd's engine ran")),
     Mutant("lab03_backprop", LINEAR_BACKWARD, "from cs229nn.functional.linear import linear_backward\n        return linear_backward(delta, a, W)",
            "lab03.LinearFunction", (DELEGATION, "cs229nn's cs229nn.functional.linear.linear_backward ran", "line")),
+    Mutant("lab01_neuron", "return (delta * x).sum(), delta.sum()", "return delta.sum(), (delta * x).sum()", "lab01.neuron_gradients", ("(∂J/∂w, ∂J/∂b) are swapped",), kept=1.0),
+    Mutant("lab02_vectorization", "return torch.clamp(X @ W1 + b1, min=0) @ W2 + b2", "return (torch.clamp(X @ W1 + b1, min=0) @ W2 + b2).T",
+           "lab02.forward_rows", ("it is the transpose of the right value",)),
+    Mutant("lab04_deep_backprop", "(deltas[0] @ weights[k]) * (zs[k - 1] > 0).to(zs[k - 1].dtype)", "deltas[0] @ weights[k]",
+           "lab04.backward_deltas", ("δ^[1] wrong", "δ^[2] wrong"), kept=1.0),
+    Mutant("lab05_initialization", "std = (2.0 / (fan_in + fan_out)) ** 0.5", "std = (1.0 / fan_in) ** 0.5", "lab05.xavier_normal", ("that is the variance 1 / fan_in",)),
+    Mutant("lab06_optimization", "(1 - lr * lam) * W", "(1 - lr * lam / 2) * W", "lab06.sgd_step", ("new W decays W by (1 − αλ/2)",), kept=1.0),
+    Mutant("lab07_vowels", "upstream * (p - onehot) / z.shape[0]", "upstream * (p - onehot)", "lab07.SoftmaxCrossEntropyFunction", ("× the right one: a constant factor is off",), kept=1.0),
+    Mutant("lab08_soccer", "[:, :, :k, :k].transpose(0, 1)", "[:, :, :k, :k]", "lab08.Conv2dFunction", ("∂J/∂θ has shape (3, 4, 3, 3); it must be (4, 3, 3, 3)",), kept=1.0),
+    Mutant("lab09_gpu", "scatter_(1, y.view(-1, 1), 1.0)) / X.shape[0]", "scatter_(1, y.view(-1, 1), 1.0))", "lab09.softmax_regression_step", ("× too far: δ lacks the 1/B",), kept=1.0,
+           also=("lab09.train_epoch",)),
     Mutant("lab90_tiny", "((x - mean) ** 2).mean(0)", "x.var(0)", "lab90.moments", ("variance: variance wrong",), kept=1.5),
     Mutant("lab90_tiny", "mean = x.mean(0)", "mean = x.mean(1, keepdim=True)", "lab90.moments", ("mean has shape (5, 1); it must be (3,)",)),
-    Mutant("lab90_tiny", "2 * x * delta", "x * delta", "lab90.SquareFunction", ("∂J/∂x wrong", "0.5")),
+    Mutant("lab90_tiny", "2 * x * delta", "x * delta", "lab90.SquareFunction", ("∂J/∂x is 0.5 × the right one",)),
     Mutant("lab90_tiny", "2 * x * delta", "2 * x", "lab90.SquareFunction", ("∂J/∂x wrong",)),
     Mutant("lab90_tiny", "return 2 * x * delta", "return 2 * x * delta, None", "lab90.SquareFunction", ("backward returned 2 values",)),
 ]
@@ -102,6 +114,12 @@ def test_there_are_at_least_ten_seeded_bugs_across_the_labs():
     assert sum(_applies(m) for m in BUGS) >= 10
 
 
+def test_every_course_lab_has_a_seeded_bug():
+    """A lab added to solutions/ without an entry here (or whose entry no longer applies) is caught."""
+    labs = {p.name for p in COURSE.glob("lab*_*") if (p / "exercises.py").is_file()}
+    assert labs - {m.lab for m in BUGS if _applies(m)} == set()
+
+
 @pytest.mark.parametrize("mutant", BUGS, ids=[f"{m.exercise}:{m.new.splitlines()[0][:40]}" for m in BUGS])
 def test_a_seeded_bug_loses_exactly_its_exercise_and_is_named(graded, mutant):
     if not _applies(mutant):
@@ -114,6 +132,8 @@ def test_a_seeded_bug_loses_exactly_its_exercise_and_is_named(graded, mutant):
             feedback = " | ".join(messages[exercise])
             for word in mutant.words:
                 assert word in feedback
+        elif exercise in mutant.also:
+            assert earned[exercise] < points[exercise], messages[exercise]
         else:
             assert earned[exercise] == points[exercise], messages[exercise]
 

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -10,10 +11,10 @@ import jsonschema
 import pytest
 import torch
 
-from cs229nn.grade import protocol, results
+from cs229nn.grade import protocol, results, sandbox
 from cs229nn.grade.grading import DELEGATION, judge_record
 from cs229nn.grade.references import reference_labs
-from cs229nn.grade.sandbox import Sandbox, protect
+from cs229nn.grade.sandbox import IsolationError, Sandbox, protect
 from cs229nn.grade.scan import scan
 from cs229nn.grade.submission import SubmissionError, locate
 from cs229nn.lab.runner import ERROR, FAILED, NOT_IMPLEMENTED, PASSED, check_generator
@@ -158,6 +159,8 @@ def test_uploads_are_matched_by_folder_then_by_the_lab_named_inside(tmp_path):
     found = locate(flat, labs)
     assert found.origins[90] == "exercises-2.py"
     assert found.notes == [f"exercises.py was not graded: that lab was already submitted; submit the files as in labs/ ({TINY_LAB}/exercises.py)"]
+    handed_in = write_submission(tmp_path / "whole", {f"{TINY_LAB}/exercises.py": "x = 1\n", f"{TINY_LAB}/{TINY_LAB}.py": "# the lab script\n"})
+    assert locate(handed_in, labs).notes == []  # the lab's own script comes with the folder: not a stray file
     os.symlink(TINY / TINY_LAB / "exercises.py", tmp_path / "linked.py")
     linked = tmp_path / "linked"
     linked.mkdir()
@@ -228,3 +231,17 @@ def test_a_child_without_results_is_explained():
     exited = ChildRun(0, False, 1.0, "loading\nbye now\n").why_no_result(limits)
     assert exited == "no result: the process running your code exited (status 0) before this check finished (its last output: bye now)"
     assert ChildRun(3, False, 1.0, "").why_no_result(limits).endswith("(status 3) before this check finished")
+
+
+SYSTEM_PYTHON = f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not os.path.exists(SYSTEM_PYTHON), reason="needs root (user isolation) and a system Python of this version")
+def test_dependencies_the_grading_user_cannot_read_are_refused_before_any_child_runs(tmp_path, monkeypatch):
+    """CI's venv under /root: torch is out of the student user's reach; the grader says so and how to fix it (kills a silent 0 for every lab)."""
+    private = tmp_path / "root"
+    (private / "site-packages").mkdir(parents=True)
+    os.chmod(private, 0o700)
+    monkeypatch.setattr(sandbox, "_site_packages", lambda: [str(private / "site-packages")])
+    with pytest.raises(IsolationError, match=rf"cannot read \S+ \(needed to import torch and the other dependencies from {re.escape(str(private))}/site-packages\); install them where other users can read them.* --same-user"):
+        Sandbox(as_student=True, python=SYSTEM_PYTHON)

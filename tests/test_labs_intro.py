@@ -48,7 +48,7 @@ def test_lab03_every_gradient_report_passes(run_lab_notebook):
 
 MUTANTS = [
     # (lab, original, mutant, check that must fail, words in its message)
-    ("lab01_neuron", "return (delta * x).sum(), delta.sum()", "return delta.sum(), (delta * x).sum()", "lab01.neuron_gradients.autograd", "∂J/∂w wrong"),
+    ("lab01_neuron", "return (delta * x).sum(), delta.sum()", "return delta.sum(), (delta * x).sum()", "lab01.neuron_gradients.autograd", "(∂J/∂w, ∂J/∂b) are swapped"),
     ("lab01_neuron", "return mean - std * b / w", "return -b / w", "lab01.kink_in_original_units.values", "the kink's x wrong"),
     ("lab01_neuron", "(z > 0).to(x.dtype)", "1", "lab01.neuron_gradients.dead_neuron", "wrong"),
     ("lab02_vectorization", "m_in * m_out + m_out for", "m_in * m_out for", "lab02.parameter_count.three_two_one", "check the weights and the biases"),

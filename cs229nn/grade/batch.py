@@ -8,21 +8,20 @@ the points of every exercise; the class report (:mod:`cs229nn.grade.classreport`
 shows the distributions and the most common diagnoses.
 """
 
-import argparse
 import csv
 import multiprocessing
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from cs229nn.grade import results
-from cs229nn.grade.cli import add_grading_options, limits
+from cs229nn.grade.cli import USER_ERRORS, add_grading_options, limits, positive
 from cs229nn.grade.grading import grade_submission, new_seed
 from cs229nn.grade.references import reference_labs
-from cs229nn.grade.sandbox import IsolationError, Limits, Sandbox
+from cs229nn.grade.sandbox import Limits, Sandbox
 from cs229nn.lab.loader import LabError
+from cs229nn.usage import ArgumentParser, UsageError, output_file
 
 
 def submissions(folder: Path) -> List[Path]:
@@ -81,18 +80,23 @@ def write_gradebook(graded: List[Dict[str, Any]], path: Path) -> None:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="cs229nn grade-all", description="Grade a folder of submissions in parallel: a gradebook CSV and a class report.")
+    parser = ArgumentParser(prog="cs229nn grade-all", description="Grade a folder of submissions in parallel: a gradebook CSV and a class report.")
     parser.add_argument("submissions", type=Path, help="a folder holding one folder or zip per submission")
     parser.add_argument("--jobs", type=int, default=2, help="submissions graded at once (default 2)")
     parser.add_argument("--out", type=Path, default=Path("grades.csv"), help="the gradebook (default grades.csv)")
     parser.add_argument("--report", type=Path, help="write the class report (one HTML page) here")
     add_grading_options(parser)
     args = parser.parse_args(argv)
+    positive(parser, args)
+    if not args.submissions.is_dir():
+        parser.error(f"{args.submissions} is not a folder; give the folder holding one folder or zip per submission")
+    output_file(args.out, "--out", "grades.csv")
+    if args.report is not None:
+        output_file(args.report, "--report", "class.html")
     try:
         graded = grade_all(args.submissions, args.solutions, args.jobs, args.seed, limits(args), False if args.same_user else None, args.child_python, args.labs)
-    except (LabError, IsolationError) as error:
-        print(f"cs229nn grade-all: {error}", file=sys.stderr)
-        return 2
+    except USER_ERRORS as error:
+        raise UsageError(str(error)) from None
     write_gradebook(graded, args.out)
     print(f"graded {len(graded)} submissions: {args.out}")
     if args.report:

@@ -178,14 +178,8 @@ class Sandbox:
         self.account = student_account() if as_student is not False else None
         self.python = python or sys.executable
         self.site = _site_packages() if python else []
-        needed = [Path(os.path.realpath(self.python)), *(Path(p) for p in self.site or _site_packages())]
-        blocked = self.account and _unreachable(self.account, needed)
-        if blocked:
-            raise IsolationError(
-                f"running as root, student code must run as {self.account.name}, who cannot read {blocked} "
-                f"(needed to run {self.python}); make it readable by other users, pass --child-python with a "
-                "system Python of the same version, or grade without user isolation with --same-user (docs/grading.md)"
-            )
+        if self.account is not None:
+            self._check_reachable(self.account)
         self.root = Path(tempfile.mkdtemp(prefix="cs229nn-grade-"))
         os.chmod(self.root, 0o711)  # children may pass through to their own folder, not list the others
         self.logs = self.root / "logs"
@@ -199,6 +193,20 @@ class Sandbox:
         self._lock = threading.Lock()
         if sys.platform.startswith("linux"):
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+    def _check_reachable(self, account: Account) -> None:
+        """Refuse, before any child starts, when ``account`` cannot run the interpreter or import torch."""
+        packages = [Path(p) for p in self.site or _site_packages()]
+        for needed, why, fix in [
+            ([Path(os.path.realpath(self.python))], f"to run {self.python}", "make it readable by other users, pass --child-python with a system Python of the same version"),
+            (packages, f"to import torch and the other dependencies from {packages[0]}", "install them where other users can read them (e.g. a virtual environment outside it)"),
+        ]:
+            blocked = _unreachable(account, needed)
+            if blocked:
+                raise IsolationError(
+                    f"running as root, student code must run as {account.name}, who cannot read {blocked} (needed {why}); "
+                    f"{fix}, or grade without user isolation with --same-user (docs/grading.md)"
+                )
 
     def __enter__(self) -> "Sandbox":
         return self

@@ -100,6 +100,12 @@ def _lab_of_folder(relative: str) -> int:
     return -1
 
 
+def _is_lab_script(relative: str) -> bool:
+    """``labNN_name/labNN_name.py``: the lab's own script, handed in with the folder; never graded."""
+    parts = Path(relative).parts
+    return len(parts) > 1 and NAMED_LAB.match(parts[-2]) is not None and parts[-1] == parts[-2] + ".py"
+
+
 def _labs_named_inside(data: bytes) -> set:
     text = data.decode("utf-8", "replace")
     return {int(n) for pattern in MENTIONS for n in pattern.findall(text)}
@@ -119,7 +125,7 @@ def locate(path: Path, labs: Sequence[ReferenceLab]) -> Located:
         if number in wanted:
             if number not in located.sources or relative.count("/") < located.origins[number].count("/"):
                 located.sources[number], located.origins[number] = data, relative
-        elif number == -1:
+        elif number == -1 and not _is_lab_script(relative):
             loose.append((relative, data))
     for relative, data in loose:
         named = _labs_named_inside(data) & set(wanted)

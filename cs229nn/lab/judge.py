@@ -36,7 +36,7 @@ def problem(symbol: str, got: Any, expected: torch.Tensor, comparison: str = "ma
         return f"{symbol} has dtype {got.dtype}; it must be {expected.dtype} (keep the inputs' dtype)"
     if got.shape != expected.shape and not symbol.startswith(GRADIENT):
         # "transposed" only when the numbers really are the transpose (a wrong width can look alike)
-        transposed = got.dim() == 2 and got.shape == expected.T.shape and tolerance(comparison, expected.dtype).accepts(got, expected.T)[0]
+        transposed = got.dim() == expected.dim() == 2 and got.shape == expected.T.shape and tolerance(comparison, expected.dtype).accepts(got, expected.T)[0]
         return f"{symbol} has shape {shape_str(got.shape)}; it must be {shape_str(expected.shape)}" + (": it is the transpose of the right value" if transposed else "")
     if symbol.startswith(GRADIENT):  # the catalogue of common backward mistakes knows gradients
         judged = judge_gradient(got, expected, symbol[len(GRADIENT):], context or Context(dtype=expected.dtype), comparison)

@@ -33,7 +33,10 @@ def judge_loss(inputs: dict, outputs: dict):
 def judge_gradients(inputs: dict, outputs: dict):
     w, b = inputs["w"].clone().requires_grad_(), inputs["b"].clone().requires_grad_()
     expected = torch.autograd.grad(reference_loss(inputs["x"], inputs["y"], w, b), (w, b))
-    return verdict([problem("∂J/∂w", outputs.get("out0"), expected[0]), problem("∂J/∂b", outputs.get("out1"), expected[1])])
+    found = [problem("∂J/∂w", outputs.get("out0"), expected[0]), problem("∂J/∂b", outputs.get("out1"), expected[1])]
+    if all(found) and not problem("∂J/∂b", outputs.get("out0"), expected[1]) and not problem("∂J/∂w", outputs.get("out1"), expected[0]):
+        found = ["(∂J/∂w, ∂J/∂b) are swapped: return ∂J/∂w first, then ∂J/∂b"]
+    return verdict(found)
 
 
 def judge_kink(inputs: dict, outputs: dict):

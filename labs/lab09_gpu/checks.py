@@ -37,8 +37,11 @@ def judge_step(inputs: dict, outputs: dict) -> Verdict:
     symbols = ("W", "b", "J")
     found = returned(outputs, symbols)
     if not found:
-        expected = reference_step(*(inputs[k] for k in ("W", "b", "X", "y", "lr")))
-        found = [problem(s, outputs.get(f"out{i}"), e) for i, (s, e) in enumerate(zip(symbols, expected))]
+        W, b, X, y, lr = (inputs[k] for k in ("W", "b", "X", "y", "lr"))
+        found = [problem(s, outputs.get(f"out{i}"), e) for i, (s, e) in enumerate(zip(symbols, reference_step(W, b, X, y, lr)))]
+        summed = reference_step(W, b, X, y, lr * len(X))  # a δ without 1/B: the step of the summed loss
+        if any(found[:2]) and not any(problem(s, outputs.get(f"out{i}"), e) for i, (s, e) in enumerate(zip(symbols[:2], summed[:2]))):
+            found = [f"W and b moved B = {len(X)} × too far: δ lacks the 1/B of the mean loss J = (1/B) Σ_i J^(i) (Ma §1, eq. 1.2)"] + found[2:]
     return verdict(found)
 
 

@@ -26,7 +26,11 @@ def judge_sgd_step(inputs: dict, outputs: dict):
     W = inputs["W"].clone().requires_grad_()
     regularized = (inputs["grad"] * W).sum() + inputs["lam"] / 2 * (W**2).sum()  # ∂/∂W = ∂J/∂W + λW
     (gradient,) = torch.autograd.grad(regularized, W)
-    return verdict([problem("new W", outputs.get("out"), inputs["W"] - inputs["lr"] * gradient)])
+    found = problem("new W", outputs.get("out"), inputs["W"] - inputs["lr"] * gradient)
+    halved = (1 - inputs["lr"] * inputs["lam"] / 2) * inputs["W"] - inputs["lr"] * inputs["grad"]
+    if found and not problem("new W", outputs.get("out"), halved):
+        found = "new W decays W by (1 − αλ/2): the gradient of (λ/2)‖W‖² is λW, so W := (1 − αλ)W − α ∂J/∂W (Ng §3.3.1, eq. 3.20–3.21)"
+    return verdict([found])
 
 
 def judge_momentum_step(inputs: dict, outputs: dict):

@@ -24,7 +24,7 @@ from attacks import ATTACKS, Context
 from cs229nn.grade import results
 from cs229nn.grade.cli import main as grade_main
 from cs229nn.grade.grading import DELEGATION
-from gradelab import COURSE, ISOLATION, TINY, TINY_LAB, USER_ISOLATED, stub
+from gradelab import COURSE, ISOLATION, NOT_ISOLATED, TINY, TINY_LAB, USER_ISOLATED, stub
 
 ROOT_WITHOUT_USER = os.geteuid() == 0 and not USER_ISOLATED
 LAB03 = COURSE / "lab03_backprop"
@@ -81,9 +81,9 @@ ALL = [*ATTACKS, "cs229nn_function_as_the_answer"]
 def test_an_attack_earns_nothing_and_the_results_file_stays_valid(attacked, attack):
     document, by_attack, context, digest, results_path, markers, _ = attacked
     if attack == "read_the_reference_solutions" and not USER_ISOLATED:
-        pytest.skip("as an ordinary user, student code can read what the grader can (docs/grading.md)")
+        pytest.skip(f"student code can read what the grader can: {NOT_ISOLATED}")
     if attack == "fork_bomb" and ROOT_WITHOUT_USER:
-        pytest.skip("RLIMIT_NPROC does not bind root: not run without the unprivileged user")
+        pytest.skip(f"RLIMIT_NPROC does not bind root: not run without the unprivileged user ({NOT_ISOLATED})")
     if attack == "cs229nn_function_as_the_answer" and attack not in by_attack:
         pytest.skip("lab03 is not in solutions/")
     jsonschema.validate(document, json.loads(results.SCHEMA.read_text()))
@@ -127,14 +127,14 @@ def test_returned_objects_that_are_not_plain_tensors_are_refused(attacked):
     assert "not plain data" in _outputs(attacked, "forged_output_pickle")
 
 
-@pytest.mark.skipif(not USER_ISOLATED, reason="the references are private only when student code runs as another user")
+@pytest.mark.skipif(not USER_ISOLATED, reason=f"the references are private only when student code runs as another user; {NOT_ISOLATED}")
 def test_the_references_are_made_private_before_student_code_runs(attacked):
     document, shared = attacked[0], attacked[6]
     assert "made " in document["output"] and "private" in document["output"]
     assert stat.S_IMODE((shared / "solutions").stat().st_mode) == 0o700
 
 
-@pytest.mark.skipif(not USER_ISOLATED, reason="needs the unprivileged grading user")
+@pytest.mark.skipif(not USER_ISOLATED, reason=f"needs the unprivileged grading user; {NOT_ISOLATED}")
 def test_no_process_of_the_grading_user_survives(attacked):
     import pwd
 
