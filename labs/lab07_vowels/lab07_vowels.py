@@ -323,7 +323,6 @@ record_results(
     log_K=math.log(K),
     loss=loss_name,
 )
-print(f"results written to {OUT / 'results.json'}")
 
 # %% [markdown]
 # ## Summary

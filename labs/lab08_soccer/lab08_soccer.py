@@ -206,7 +206,6 @@ record_results(
     train_seconds={"logistic": logistic.train_seconds, "conv": conv.train_seconds},
     figures={name: str(path) for name, path in outcome.figures.items()},
 )
-print(f"results written to {OUT / 'results.json'}")
 
 # %% [markdown]
 # ## Summary

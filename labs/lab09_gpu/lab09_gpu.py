@@ -321,7 +321,6 @@ record_results(
     gpu_cpu_max_rel_difference=agreement,
     epoch_losses=epoch_losses,
 )
-print(f"results written to {OUT / 'results.json'}")
 
 # %% [markdown]
 # ## Summary
