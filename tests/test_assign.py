@@ -1,6 +1,7 @@
 """`cs229nn assign`: the student version is a pure function of solutions/, and labs/ in the repo is it."""
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,26 @@ def test_a_folder_without_labs_is_one_line_error(tmp_path, capsys):
     assert main([str(tmp_path), str(tmp_path / "labs")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no lab folder" in err
+
+
+def test_a_file_git_brought_is_not_taken_for_a_hand_edit(tmp_path):
+    """After a pull changes labs/, the local manifest is stale; files equal to their committed version are
+    git's, not a person's, and assign updates them. Kills: refusing every file a pull changed."""
+    labs = tmp_path / "labs"
+    write(SOLUTIONS, labs)
+    pulled = next(labs.glob("lab*/checks.py"))
+    pulled.write_text("# as an older commit had it\n")
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "pull"], check=True)
+    assert write(SOLUTIONS, labs) == [pulled.relative_to(labs).as_posix()]
+    pulled.write_text("# edited by hand after the pull\n")
+    solutions = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
+    (solutions / pulled.relative_to(labs)).write_text("# the instructor's new checks\n")
+    with pytest.raises(LabError, match="changed since"):
+        write(solutions, labs)
 
 
 def test_fresh_checkout_without_manifest_regenerates_stale_files(tmp_path):

@@ -18,6 +18,7 @@ import ast
 import hashlib
 import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 from typing import Dict, List, Optional
@@ -176,6 +177,22 @@ def differences(solutions: Path, labs: Path) -> List[str]:
     return sorted(changed + sorted(present - set(wanted)))
 
 
+def _committed(path: Path) -> Optional[bytes]:
+    """``path`` as git last committed it, or None outside a git checkout or for an uncommitted file."""
+    try:
+        shown = subprocess.run(["git", "-C", str(path.parent), "show", f"HEAD:./{path.name}"], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return shown.stdout
+
+
+def _edited_by_hand(path: Path, manifest: Dict[str, str], relative: str) -> bool:
+    """Changed since assign wrote it, and not by git: a file equal to its committed version came
+    with a pull or a checkout of another branch, which may change labs/ without assign."""
+    data = path.read_bytes()
+    return manifest.get(relative) != _digest(data) and _committed(path) != data
+
+
 def write(solutions: Path, labs: Path, force: bool = False) -> List[str]:
     """Write the student version into ``labs``; returns the files written or removed.
 
@@ -188,7 +205,7 @@ def write(solutions: Path, labs: Path, force: bool = False) -> List[str]:
     todo = differences(solutions, labs)
     # Without a manifest (a fresh checkout: it is not committed, so that branches adding
     # different labs never conflict on it) nothing is known to be edited by hand.
-    edited = [r for r in todo if manifest is not None and (labs / r).is_file() and manifest.get(r) != _digest((labs / r).read_bytes())]
+    edited = [r for r in todo if manifest is not None and (labs / r).is_file() and _edited_by_hand(labs / r, manifest, r)]
     if edited and not force:
         raise LabError(f"{labs / edited[0]} was changed since `cs229nn assign` wrote it ({len(edited)} such file(s)); pass --force to overwrite")
     for relative in todo:
