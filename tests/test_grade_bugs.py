@@ -47,7 +47,7 @@ BUGS = [
     Mutant("lab02_vectorization", "return torch.clamp(X @ W1 + b1, min=0) @ W2 + b2", "return (torch.clamp(X @ W1 + b1, min=0) @ W2 + b2).T",
            "lab02.forward_rows", ("it is the transpose of the right value",)),
     Mutant("lab04_deep_backprop", "(deltas[0] @ weights[k]) * (zs[k - 1] > 0).to(zs[k - 1].dtype)", "deltas[0] @ weights[k]",
-           "lab04.backward_deltas", ("δ^[1] wrong", "δ^[2] wrong"), kept=1.0),
+           "lab04.backward_deltas", ("δ^[1] wrong", "the factor ReLU′(z^[3]) is missing"), kept=1.0),
     Mutant("lab05_initialization", "std = (2.0 / (fan_in + fan_out)) ** 0.5", "std = (1.0 / fan_in) ** 0.5", "lab05.xavier_normal", ("that is the variance 1 / fan_in",)),
     Mutant("lab06_optimization", "(1 - lr * lam) * W", "(1 - lr * lam / 2) * W", "lab06.sgd_step", ("new W decays W by (1 − αλ/2)",), kept=1.0),
     Mutant("lab07_vowels", "upstream * (p - onehot) / z.shape[0]", "upstream * (p - onehot)", "lab07.SoftmaxCrossEntropyFunction", ("× the right one: a constant factor is off",), kept=1.0),

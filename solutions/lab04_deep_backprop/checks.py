@@ -74,7 +74,28 @@ def autograd_deltas(inputs: dict) -> List[torch.Tensor]:
 
 
 def judge_backward_deltas(inputs: dict, outputs: dict):
-    return verdict(list_problems(outputs, [f"δ^[{k}]" for k in layers(inputs)], autograd_deltas(inputs)))
+    expected = autograd_deltas(inputs)
+    found = list_problems(outputs, [f"δ^[{k}]" for k in layers(inputs)], expected)
+    if len(found) == len(expected):
+        name_missing_relu_prime(found, outputs, expected, inputs["weights"])
+    return verdict(reversed(found))  # from the loss down, as backpropagation goes: the cause first
+
+
+def name_missing_relu_prime(found: List[Optional[str]], outputs: dict, expected: Sequence[torch.Tensor], weights: Sequence[torch.Tensor]) -> None:
+    """Say why the topmost wrong δ^[k] is wrong when it is δ^[k+1] W^[k+1] without ⊙ ReLU′(z^[k]).
+
+    The δ's below it inherit the error (Ma Algorithm 4 computes each from the one above), so only the
+    topmost wrong one is where the mistake is.
+    """
+    for i in reversed(range(len(expected) - 1)):
+        if found[i] is None:
+            continue
+        got, unmasked = outputs.get(f"out{i}"), expected[i + 1] @ weights[i + 1]
+        if type(got) is torch.Tensor and got.shape == unmasked.shape and torch.allclose(got, unmasked, rtol=1e-10, atol=1e-12):
+            k = i + 1
+            found[i] += (f": it equals δ^[{k + 1}] W^[{k + 1}], the factor ReLU′(z^[{k}]) is missing: δ^[{k}] = (δ^[{k + 1}] W^[{k + 1}]) ⊙ 1{{z^[{k}] > 0}}"
+                         f" (Ma Claim 3.3, Algorithm 4); the δ's below inherit it")
+        return
 
 
 def judge_parameter_gradients(inputs: dict, outputs: dict):
