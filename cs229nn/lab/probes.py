@@ -22,8 +22,9 @@ def _as_data(value: Any) -> Any:
     """A tensor (detached), None, or a number; anything else becomes a string saying what it was."""
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    if type(value) is torch.Tensor or isinstance(value, torch.nn.Parameter):
-        return torch.Tensor(value.detach().clone()) if type(value) is not torch.Tensor else value.detach().clone()
+    if isinstance(value, torch.Tensor):
+        # a Parameter detaches to a plain tensor; any other subclass stays one, and the judge refuses it
+        return value.detach().clone()
     return f"<not a tensor: {type(value).__name__}>"
 
 

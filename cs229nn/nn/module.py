@@ -76,7 +76,3 @@ def notes_names(model: torch.nn.Module) -> Dict[str, str]:
             for local, symbol in module.notation().items():
                 names[f"{prefix}.{local}" if prefix else local] = symbol
     return names
-
-
-def join_repr(*parts: Optional[str]) -> str:
-    return ", ".join(p for p in parts if p)
