@@ -22,9 +22,11 @@ def _as_data(value: Any) -> Any:
     """A tensor (detached), None, or a number; anything else becomes a string saying what it was."""
     if value is None or isinstance(value, (bool, int, float)):
         return value
-    if isinstance(value, torch.Tensor):
-        # a Parameter detaches to a plain tensor; any other subclass stays one, and the judge refuses it
+    if type(value) is torch.nn.Parameter:
+        value = value.detach()  # a plain tensor
+    if type(value) is torch.Tensor:
         return value.detach().clone()
+    # any other tensor subclass (its __torch_function__ could fake comparisons) is named, not kept
     return f"<not a tensor: {type(value).__name__}>"
 
 
