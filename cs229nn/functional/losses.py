@@ -160,6 +160,7 @@ class SoftmaxCrossEntropyFunction(_LossFunction):
         z, y, reduction = inputs
         _, log_p = outputs
         ctx.mark_non_differentiable(log_p)
+        ctx.set_materialize_grads(False)  # log_p's gradient is never used: no (n, k) zeros for it
         ctx.scale = reduction_scale(z, reduction)
         ctx.save_for_backward(log_p, y)
 
@@ -182,7 +183,7 @@ class SoftmaxCrossEntropyFunction(_LossFunction):
 
     @staticmethod
     def backward(ctx, grad_J: torch.Tensor, _grad_log_p: Optional[torch.Tensor]) -> Tuple[Optional[torch.Tensor], ...]:
-        if not ctx.needs_input_grad[0]:
+        if grad_J is None or not ctx.needs_input_grad[0]:  # None: J's gradient is undefined, i.e. zero
             return None, None, None
         log_p, y = ctx.saved_tensors
         # Out of place: under jacrev grad_J carries a batch of cotangents that δ (one per example) does not.

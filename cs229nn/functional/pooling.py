@@ -52,12 +52,13 @@ class MaxPool2dFunction(ManualFunction):
         z = inputs[0]
         _, where = outputs
         ctx.mark_non_differentiable(where)
+        ctx.set_materialize_grads(False)  # where's gradient is never used: no zeros for it
         ctx.z_shape = z.shape
         ctx.save_for_backward(where)
 
     @staticmethod
     def backward(ctx, delta: torch.Tensor, _grad_where: Optional[torch.Tensor]) -> Tuple[Optional[torch.Tensor], ...]:
-        if not ctx.needs_input_grad[0]:
+        if delta is None or not ctx.needs_input_grad[0]:  # None: the output's gradient is undefined, i.e. zero
             return None, None, None
         (where,) = ctx.saved_tensors
         n, c, h, w = ctx.z_shape
