@@ -55,7 +55,7 @@ def bench_case(case: Tuple, device: torch.device, repeats: int) -> Tuple[float, 
     out_size = (size + 2 * padding - k) // stride + 1
     delta = torch.randn(n, c_out, out_size, out_size, generator=g).to(device)
     runs = {name: (lambda conv=conv: step(conv, x, W, b, stride, padding, delta)) for name, conv in [("manual", manual_conv), ("torch", torch_conv)]}
-    return paired_medians(runs["manual"], runs["torch"], device, repeats, warmup=3)
+    return paired_medians(runs["manual"], runs["torch"], device, repeats, warmup=10)  # oneDNN builds its kernels on the first calls
 
 
 def main(argv=None) -> int:

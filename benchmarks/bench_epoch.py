@@ -56,7 +56,8 @@ def epoch_ratio(build: Callable, device: torch.device, repeats: int) -> Tuple[fl
                 fit(model, loss_fn, loader, epochs=1, optimizer=optimizer, device=device, progress=False)
         return run
 
-    return paired_medians(epoch("manual"), epoch("autograd"), device, repeats, warmup=1)
+    # Two warm-up epochs: the first calls of each convolution shape pay for oneDNN building its kernels.
+    return paired_medians(epoch("manual"), epoch("autograd"), device, repeats, warmup=2)
 
 
 def main(argv=None) -> int:

@@ -130,7 +130,7 @@ def test_needs_input_grad_skips_unrequested_gradients(monkeypatch):
 
 @pytest.mark.parametrize("stride,padding", [((1, 1), (0, 0)), ((1, 1), (3, 1)), ((2, 1), (1, 0)), ((1, 3), (2, 2))])
 def test_both_ways_of_convolving_the_error_map_back(stride, padding):
-    """∂J/∂x uses a flipped-filter convolution (stride 1, p ≤ k − 1) or a transposed one: both equal autograd."""
+    """∂J/∂x uses a flipped-filter convolution (stride 1, p ≤ k − 1) or one convolution per phase (sub-pixel): both equal autograd."""
     x, W = randn(0, 2, 3, 9, 8), randn(1, 4, 3, 3, 2)
     upstream = randn(2, *F.conv2d(x, W, None, stride, padding).shape)
     only_x = [lambda x, conv=conv: conv(x, W, None, stride, padding) for conv in (conv2d, F.conv2d)]

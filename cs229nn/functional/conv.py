@@ -22,8 +22,8 @@ backward pass follows from that sum. With δ = ∂J/∂z,
 * ∂J/∂b_o = Σ_n Σ_{i,j} δ[n, o, i, j].
 
 So the backward of a convolution is itself made of convolutions, and
-:class:`Conv2dFunction` computes it with ``conv2d`` and ``conv_transpose2d``
-(ordinary forward ops, see :func:`input_gradient` and :func:`filter_gradient`),
+:class:`Conv2dFunction` computes it with ``conv2d`` (an ordinary forward op,
+see :func:`input_gradient` and :func:`filter_gradient`),
 never with a gradient helper such as torch's ``conv2d_weight`` (from its nn grad module).
 """
 
@@ -61,19 +61,47 @@ def input_gradient(
     With stride 1 this is a "full" convolution of δ with θ rotated by 180°
     (channels swapped: C_out in, C_in out): output pixel (r, t) collects
     δ[i, j] · θ[u, v] from every window with i + u = r, j + v = t, and padding
-    δ by k − 1 − p makes windows that hang over the border contribute 0. With
-    stride s the same sum skips s − 1 positions between outputs, which is a
-    transposed convolution; its output padding restores the last
-    r = (H + 2p − k) mod s rows (and columns), which no window read: their
-    gradient is 0.
+    δ by k − 1 − p makes windows that hang over the border contribute 0.
+
+    With stride s the windows start s pixels apart, so pixel r = s·r' + a
+    (phase a ∈ [0, s)) is read only through the taps u = s·m + a of θ, by
+    window i = r' − m. Each phase is therefore a full stride-1 convolution of
+    δ with the sub-filter θ[..., a::s, b::s]; :func:`subpixel_input_gradient`
+    computes the s² phases as the channels of one convolution and interleaves
+    them (the transposed convolution as s² plain ones, several times faster
+    on a CPU than ``conv_transpose2d``).
     """
     kernel = W.shape[2:]
     if stride == (1, 1) and all(p <= k - 1 for p, k in zip(padding, kernel)):
-        # the faster of the two on CPU (several times, for the issue's benchmark shape)
         full = tuple(k - 1 - p for k, p in zip(kernel, padding))
         return F.conv2d(delta, W.flip(2, 3).transpose(0, 1), padding=full)
-    unread = tuple((size + 2 * p - k) % s for size, p, k, s in zip(x_size, padding, kernel, stride))
-    return F.conv_transpose2d(delta, W, stride=stride, padding=padding, output_padding=unread)
+    return subpixel_input_gradient(delta, W, x_size, stride, padding)
+
+
+def subpixel_input_gradient(
+    delta: torch.Tensor, W: torch.Tensor, x_size: Sequence[int], stride: Tuple[int, int], padding: Tuple[int, int]
+) -> torch.Tensor:
+    """∂J/∂x for any stride: one convolution per phase (a, b) of x̃, the phases then interleaved.
+
+    ∂J/∂x̃[s·r' + a] = Σ_m δ[r' − m] · θ[s·m + a] (one dimension shown): a full
+    convolution of δ with the taps θ[a::s]. θ is padded with zeros to a
+    multiple of s taps, so every phase has M = ⌈k / s⌉ of them; phase (a, b)
+    becomes output channel (c, a, b) of one convolution of δ, and the s × s
+    phases of each channel are then put back in place, row r = s·r' + a.
+    x̃'s p border rows are cut off; its last rows, which no window read, get 0.
+    """
+    (sh, sw), (ph, pw), (height, width) = stride, padding, x_size
+    c_out, c_in, kh, kw = W.shape
+    mh, mw = -(-kh // sh), -(-kw // sw)  # taps per phase, ⌈k / s⌉
+    taps = F.pad(W, (0, mw * sw - kw, 0, mh * sh - kh)).view(c_out, c_in, mh, sh, mw, sw)
+    # phases[(c, a, b), o, m, m'] = θ[o, c, s·m + a, s·m' + b], rotated by 180° in (m, m'): a full convolution
+    phases = taps.permute(1, 3, 5, 0, 2, 4).flip(4, 5).reshape(c_in * sh * sw, c_out, mh, mw)
+    per_phase = F.conv2d(delta, phases, padding=(mh - 1, mw - 1))  # (n, C_in·s_H·s_W, H', W')
+    n, _, rows, cols = per_phase.shape
+    # interleave: x̃[n, c, s·r' + a, s·t' + b] = per_phase[n, (c, a, b), r', t']
+    grad = per_phase.view(n, c_in, sh, sw, rows, cols).permute(0, 1, 4, 2, 5, 3).reshape(n, c_in, rows * sh, cols * sw)
+    # rows [p, p + H) of x̃ are x; past the computed rows x̃ was read by no window (gradient 0)
+    return F.pad(grad, (-pw, width + pw - cols * sw, -ph, height + ph - rows * sh))
 
 
 def filter_gradient(
@@ -94,7 +122,10 @@ def filter_gradient(
     rows, cols = ((d - 1) * s + k for d, s, k in zip(delta.shape[2:], stride, kernel))  # the part of x̃ windows read
     # a view: x̃ starts p rows above x (keep one row where the windows read nothing but padding)
     x_read = x[:, :, : max(rows - padding[0], 1), : max(cols - padding[1], 1)]
-    per_offset = F.conv2d(x_read.transpose(0, 1), delta.transpose(0, 1), padding=padding, dilation=stride)
+    # Channels-last copies: oneDNN's convolution reads them as they are, whereas from the transposed
+    # views it first reorders both into its blocked layout (together 2-3x the convolution's own time).
+    swapped = [t.transpose(0, 1).contiguous(memory_format=torch.channels_last) for t in (x_read, delta)]
+    per_offset = F.conv2d(*swapped, padding=padding, dilation=stride)
     return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)  # the bottom padding's extra offsets
 
 
