@@ -76,6 +76,39 @@ def numpy_step(weights: List[np.ndarray], biases: List[np.ndarray], x: np.ndarra
     return run
 
 
+def matmul_floor(weights: List[torch.Tensor], x: torch.Tensor, repeats: int, warmup: int = 20) -> Dict[str, float]:
+    """Seconds for the step's eight matrix products alone, in torch (manual mode's layouts) and in numpy (the peer's).
+
+    Forward Z = A Wᵀ per layer; backward δᵀA for every ∂J/∂W and δW for every
+    ∂J/∂A but the input's. No step can be faster than its products, so the
+    ratio of the two is the floor of manual ÷ numpy on this machine.
+    """
+    activations = [x] + [torch.randn(x.shape[0], W.shape[0]) for W in weights[:-1]]
+    deltas = [torch.randn(x.shape[0], W.shape[0]) for W in weights]
+    pairs = list(zip(weights, activations, deltas))
+
+    def torch_products():
+        for W, a, _ in pairs:
+            a.mm(W.t())
+        for k, (W, a, d) in enumerate(pairs):
+            d.t().mm(a)
+            if k:
+                d.mm(W)
+
+    np_pairs = [(W.numpy().T.copy(), a.numpy(), d.numpy()) for W, a, d in pairs]
+
+    def numpy_products():
+        for W, a, _ in np_pairs:
+            a.dot(W)
+        for k, (W, a, d) in enumerate(np_pairs):
+            a.T.dot(d)
+            if k:
+                d.dot(W.T)
+
+    torch_s, numpy_s, _ = paired_medians(torch_products, numpy_products, torch.device("cpu"), repeats, warmup)
+    return {"torch_ms": 1e3 * torch_s, "numpy_ms": 1e3 * numpy_s}
+
+
 def bench_mlp(device: torch.device, repeats: int, warmup: int = 20) -> dict:
     torch.manual_seed(0)
     model = nn.MLP(SIZES, activation="relu").to(device)
@@ -95,6 +128,7 @@ def bench_mlp(device: torch.device, repeats: int, warmup: int = 20) -> dict:
         )
         manual_s, numpy_s, result["numpy_ratio"] = paired_medians(manual, step, device, repeats, warmup)
         result["numpy_ms"] = 1e3 * numpy_s
+        result["floor"] = matmul_floor([m.weight.detach() for m in linears], x, repeats, warmup)
     return result
 
 
@@ -169,6 +203,11 @@ def main(argv=None) -> int:
                 f"  vs numpy (CS231n style, no autograd): numpy {r['numpy_ms']:.3f} ms, "
                 f"median ratio manual/numpy {r['numpy_ratio']:.3f} {verdict(r['numpy_ratio'], TARGET_NUMPY)}; "
                 f"same gradients to {r['numpy_max_rel_diff']:.1e} (float32)"
+            )
+            floor = r["floor"]
+            print(
+                f"  the step's 8 matrix products alone: torch {floor['torch_ms']:.3f} ms, numpy {floor['numpy_ms']:.3f} ms; "
+                f"no torch step can be below {floor['torch_ms'] / r['numpy_ms']:.2f}× numpy's whole step on this machine"
             )
     overhead = bench_function_overhead()
     print(

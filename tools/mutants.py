@@ -72,7 +72,7 @@ MUTANTS: List[Mutant] = [
     m("linear: ∂J/∂A with the wrong sign", "cs229nn/functional/linear.py",
       "grad_a = delta.mm(W) if needed[0]", "grad_a = -delta.mm(W) if needed[0]", *LINEAR),
     m("linear: ∂J/∂W = δᵀ A with A's rows shuffled", "cs229nn/functional/linear.py",
-      "grad_W = a.t().mm(delta).t() if needed[1]", "grad_W = a.flip(0).t().mm(delta).t() if needed[1]", *LINEAR),
+      "grad_W = delta.t().mm(a) if needed[1]", "grad_W = delta.t().mm(a.flip(0)) if needed[1]", *LINEAR),
     m("linear: ∂J/∂b averaged instead of summed", "cs229nn/functional/linear.py",
       "grad_b = delta.sum(0) if needed[2]", "grad_b = delta.mean(0) if needed[2]", *LINEAR),
     m("linear: needs_input_grad ignored, ∂J/∂A computed for the input x too (wasted FLOPs)", "cs229nn/functional/linear.py",
