@@ -63,7 +63,8 @@ def input_gradient(
     δ[i, j] · θ[u, v] from every window with i + u = r, j + v = t, and padding
     δ by k − 1 − p makes windows that hang over the border contribute 0.
 
-    With stride s the windows start s pixels apart, so pixel r = s·r' + a
+    With stride s > 1 (or padding p > k − 1, where the full convolution would
+    need negative padding) the windows start s pixels apart, so pixel r = s·r' + a
     (phase a ∈ [0, s)) is read only through the taps u = s·m + a of θ, by
     window i = r' − m. Each phase is therefore a full stride-1 convolution of
     δ with the sub-filter θ[..., a::s, b::s]; :func:`subpixel_input_gradient`
@@ -73,6 +74,7 @@ def input_gradient(
     """
     kernel = W.shape[2:]
     if stride == (1, 1) and all(p <= k - 1 for p, k in zip(padding, kernel)):
+        # one convolution, no interleaving: faster than the general form here (2.8 against 3.2 ms, soccer-sized)
         full = tuple(k - 1 - p for k, p in zip(kernel, padding))
         return F.conv2d(delta, W.flip(2, 3).transpose(0, 1), padding=full)
     return subpixel_input_gradient(delta, W, x_size, stride, padding)
@@ -100,7 +102,8 @@ def subpixel_input_gradient(
     n, _, rows, cols = per_phase.shape
     # interleave: x̃[n, c, s·r' + a, s·t' + b] = per_phase[n, (c, a, b), r', t']
     grad = per_phase.view(n, c_in, sh, sw, rows, cols).permute(0, 1, 4, 2, 5, 3).reshape(n, c_in, rows * sh, cols * sw)
-    # rows [p, p + H) of x̃ are x; past the computed rows x̃ was read by no window (gradient 0)
+    # Rows [p, p + H) of x̃ are x. Cut p off the top; at the bottom, pad with zeros the rows that no window
+    # read, or cut off extra computed rows (they come from the zero taps added to θ, and are 0).
     return F.pad(grad, (-pw, width + pw - cols * sw, -ph, height + ph - rows * sh))
 
 
@@ -122,9 +125,10 @@ def filter_gradient(
     rows, cols = ((d - 1) * s + k for d, s, k in zip(delta.shape[2:], stride, kernel))  # the part of x̃ windows read
     # a view: x̃ starts p rows above x (keep one row where the windows read nothing but padding)
     x_read = x[:, :, : max(rows - padding[0], 1), : max(cols - padding[1], 1)]
-    # Channels-last copies: oneDNN's convolution reads them as they are, whereas from the transposed
-    # views it first reorders both into its blocked layout (together 2-3x the convolution's own time).
-    swapped = [t.transpose(0, 1).contiguous(memory_format=torch.channels_last) for t in (x_read, delta)]
+    # Channels-last copies (the examples innermost): oneDNN's convolution reads them as they are, whereas
+    # from the transposed views it first reorders both into its blocked layout. Built with permute and
+    # contiguous, not contiguous(memory_format=...), which torch.func's vmap does not support.
+    swapped = [t.permute(1, 2, 3, 0).contiguous().permute(0, 3, 1, 2) for t in (x_read, delta)]
     per_offset = F.conv2d(*swapped, padding=padding, dilation=stride)
     return per_offset[:, :, : kernel[0], : kernel[1]].transpose(0, 1)  # the bottom padding's extra offsets
 
