@@ -12,7 +12,7 @@ Everything an epoch does is in the time: data loading, forward, loss,
 backward, the optimizer. Epochs in the two modes alternate on one model,
 and the median of the per-pair ratios is printed. Target: ≤ 1.1.
 
-    python benchmarks/bench_epoch.py [--repeats 7] [--threads 2]
+    python benchmarks/bench_epoch.py [--repeats 21] [--threads 2]
 """
 
 import argparse
@@ -62,7 +62,7 @@ def epoch_ratio(build: Callable, device: torch.device, repeats: int) -> Tuple[fl
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=21)
     parser.add_argument("--threads", type=int, default=2, help="CPU threads (torch.set_num_threads)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
