@@ -8,6 +8,7 @@ import pytest
 import torch
 
 import cs229nn.functional as manual
+from function_cases import FUNCTIONS, differentiable_output, floating
 from strategies import randn
 
 
@@ -28,39 +29,16 @@ class FakeContext:
         pass
 
 
-def probabilities(seed, *shape):
-    return 0.1 + 0.8 * torch.rand(*shape, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
-
-
-CASES = {
-    "linear": (manual.LinearFunction, lambda: (randn(0, 4, 3), randn(1, 2, 3), randn(2, 2))),
-    "relu": (manual.ReLUFunction, lambda: (randn(0, 4, 3),)),
-    "sigmoid": (manual.SigmoidFunction, lambda: (randn(0, 4, 3),)),
-    "tanh": (manual.TanhFunction, lambda: (randn(0, 4, 3),)),
-    "leaky_relu": (manual.LeakyReLUFunction, lambda: (randn(0, 4, 3), 0.1)),
-    "elu": (manual.ELUFunction, lambda: (randn(0, 4, 3), 1.0)),
-    "identity": (manual.IdentityFunction, lambda: (randn(0, 4, 3),)),
-    "squared": (manual.SquaredLossFunction, lambda: (randn(0, 4, 2), randn(1, 4, 2), "mean")),
-    "logistic": (manual.LogisticLossFunction, lambda: (randn(0, 4), probabilities(1, 4), "mean")),
-    "softmax_ce": (manual.SoftmaxCrossEntropyFunction, lambda: (randn(0, 4, 3), torch.tensor([0, 2, 1, 1]), "mean")),
-    "bce": (manual.BinaryCrossEntropyFunction, lambda: (probabilities(0, 4), probabilities(1, 4), "sum")),
-}
-
-
 def refuse(*args, **kwargs):
     raise AssertionError("a manual backward called autograd")
 
 
-def differentiable_output(output):
-    """The first output; softmax cross-entropy also returns log softmax(z), non-differentiable."""
-    return output[0] if isinstance(output, tuple) else output
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_backward_runs_without_autograd_and_matches_autograd(name, monkeypatch):
-    function, make_inputs = CASES[name]
+    function, make_inputs = FUNCTIONS[name]
     inputs = make_inputs()
-    differentiable = [isinstance(t, torch.Tensor) and t.is_floating_point() for t in inputs]
+    wrt = floating(inputs)
+    differentiable = [i in wrt for i in range(len(inputs))]
     upstream_shape = differentiable_output(function.apply(*inputs)).shape
     upstream = randn(9, *upstream_shape) if upstream_shape else torch.tensor(1.7, dtype=torch.float64)
 
